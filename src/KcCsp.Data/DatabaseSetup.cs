@@ -1,0 +1,69 @@
+using KcCsp.Data.Reporting;
+using KcCsp.Data.Seed;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KcCsp.Data;
+
+public enum DatabaseProvider { Sqlite, SqlServer, PostgreSQL }
+
+public static class DatabaseSetup
+{
+    /// <summary>Each provider keeps its migrations in its own assembly (EF Core "migrations with multiple providers").</summary>
+    public static string MigrationsAssembly(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => "KcCsp.Data.Sqlite",
+        DatabaseProvider.SqlServer => "KcCsp.Data.SqlServer",
+        DatabaseProvider.PostgreSQL => "KcCsp.Data.PostgreSql",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration)
+    {
+        var name = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(name)) return DatabaseProvider.Sqlite;
+        return Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider)
+            ? provider
+            : throw new InvalidOperationException($"Database:Provider '{name}' is not one of Sqlite, SqlServer, PostgreSQL.");
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    {
+        var assembly = MigrationsAssembly(provider);
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(connectionString, o => o.MigrationsAssembly(assembly));
+                break;
+            case DatabaseProvider.SqlServer:
+                options.UseSqlServer(connectionString, o => o.MigrationsAssembly(assembly));
+                break;
+            case DatabaseProvider.PostgreSQL:
+                options.UseNpgsql(connectionString, o => o.MigrationsAssembly(assembly));
+                break;
+        }
+    }
+
+    public static IServiceCollection AddKcCspData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = ProviderFrom(configuration);
+        var connectionString = configuration.GetConnectionString(provider.ToString())
+            ?? throw new InvalidOperationException($"ConnectionStrings:{provider} is not set.");
+        services.AddDbContext<KcCspDbContext>(o => Configure(o, provider, connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<PlanSeeder>();
+        services.AddScoped<MeasureValues>();
+        services.AddScoped<ComparisonService>();
+        return services;
+    }
+
+    /// <summary>Creates or migrates the database and loads the plan: what first start and the `migrate` verb do.</summary>
+    public static async Task MigrateAndSeedAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        await db.Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
+    }
+}

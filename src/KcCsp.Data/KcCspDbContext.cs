@@ -1,0 +1,40 @@
+using KcCsp.Data.Model;
+using KcCsp.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace KcCsp.Data;
+
+public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : IdentityDbContext<IdentityUser>(options)
+{
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<Priority> Priorities => Set<Priority>();
+    public DbSet<PriorityReview> PriorityReviews => Set<PriorityReview>();
+    public DbSet<Measure> Measures => Set<Measure>();
+    public DbSet<Target> Targets => Set<Target>();
+    public DbSet<Area> Areas => Set<Area>();
+    public DbSet<Population> Populations => Set<Population>();
+    public DbSet<Figure> Figures => Set<Figure>();
+    public DbSet<PlanAction> Actions => Set<PlanAction>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Months and financial years are stored as plain integers (200904, 2009) so every provider can index and compare them.
+        configurationBuilder.Properties<YearMonth>().HaveConversion<YearMonthConverter>();
+        configurationBuilder.Properties<FinancialYear>().HaveConversion<FinancialYearConverter>();
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 4);
+        // Enums as their names: readable in the database and safe against reordering.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
+    }
+
+    private sealed class YearMonthConverter() : ValueConverter<YearMonth, int>(v => v.ToYyyyMm(), v => YearMonth.FromYyyyMm(v));
+    private sealed class FinancialYearConverter() : ValueConverter<FinancialYear, int>(v => v.StartYear, v => new FinancialYear(v));
+}

@@ -1,0 +1,57 @@
+using KcCsp.Domain;
+
+namespace KcCsp.Data.Model;
+
+/// <summary>The partnership's Crime and Community Safety Plan: the root of everything the board reads.</summary>
+public class Plan
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public required string Title { get; set; }
+    public required string Partnership { get; set; }
+    public required string Years { get; set; }
+    public string ExecutiveSummary { get; set; } = "";
+    public string AboutThePlan { get; set; } = "";
+    /// <summary>The financial year and last month the plan's published figures describe (2009/10, January).</summary>
+    public FinancialYear ReportingYear { get; set; }
+    public int ReportingToMonth { get; set; }
+    /// <summary>The area the plan is about (Kensington and Chelsea).</summary>
+    public int HomeAreaId { get; set; }
+    public Area? HomeArea { get; set; }
+    public List<Priority> Priorities { get; set; } = [];
+}
+
+/// <summary>One of the plan's strategic priorities (aims).</summary>
+public class Priority
+{
+    public int Id { get; set; }
+    public int PlanId { get; set; }
+    public Plan? Plan { get; set; }
+    /// <summary>Stable slug used in URLs.</summary>
+    public required string Code { get; set; }
+    public int SortOrder { get; set; }
+    /// <summary>Short title for cards and navigation.</summary>
+    public required string Title { get; set; }
+    /// <summary>The strategic aim as the plan words it.</summary>
+    public required string Aim { get; set; }
+    /// <summary>Section 3 introduction.</summary>
+    public string Introduction { get; set; } = "";
+    /// <summary>"What our local data analysis tells us".</summary>
+    public string Narrative { get; set; } = "";
+    public List<Measure> Measures { get; set; } = [];
+    public List<PriorityReview> Reviews { get; set; } = [];
+    public List<PlanAction> Actions { get; set; } = [];
+}
+
+/// <summary>Section 2: the previous year's progress against a priority ("Actions, results, comment").</summary>
+public class PriorityReview
+{
+    public int Id { get; set; }
+    public int PriorityId { get; set; }
+    public Priority? Priority { get; set; }
+    public FinancialYear FinancialYear { get; set; }
+    public int SortOrder { get; set; }
+    public required string Heading { get; set; }
+    /// <summary>One comment per line, as bullet points.</summary>
+    public required string Comments { get; set; }
+}

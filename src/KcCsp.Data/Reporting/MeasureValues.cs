@@ -1,0 +1,58 @@
+using KcCsp.Data.Model;
+using KcCsp.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Data.Reporting;
+
+/// <summary>A measure's value for an area and period, and the stored rows it came from.</summary>
+public sealed record FoundValue(decimal Value, FigureSource Source, string Note, Figure? Figure);
+
+/// <summary>
+/// Finds the value of a measure for an area over a period from what is stored. Precedence: figures from
+/// imported crime extracts that cover every month of the period, then figures entered by analysts, then
+/// the plan's published figures. Rates per 1,000 are derived from their count measure and the population.
+/// </summary>
+public sealed class MeasureValues(KcCspDbContext db)
+{
+    public async Task<FoundValue?> FindAsync(Measure measure, Area area, Period period, CancellationToken ct = default)
+    {
+        var figure = await db.Figures.AsNoTracking()
+            .Where(f => f.MeasureId == measure.Id && f.AreaId == area.Id && f.From == period.From && f.To == period.To)
+            .ToListAsync(ct);
+        var best = figure
+            .OrderBy(f => f.Source == FigureSource.Manual ? 0 : f.Source == FigureSource.Imported ? 1 : 2)
+            .ThenByDescending(f => f.EnteredAt.UtcTicks)
+            .FirstOrDefault();
+        if (best is not null)
+        {
+            return new FoundValue(best.Value, best.Source, best.SourceNote, best);
+        }
+
+        if (measure.Unit == MeasureUnit.RatePer1000 && measure.RateOfMeasureId is { } countId)
+        {
+            var countMeasure = await db.Measures.AsNoTracking().SingleAsync(m => m.Id == countId, ct);
+            var count = await FindAsync(countMeasure, area, period, ct);
+            var population = await PopulationForAsync(area, period.From.FinancialYear, ct);
+            if (count is not null && population is { } p)
+            {
+                return new FoundValue(Rate.Per1000(count.Value, p.Value), count.Source,
+                    $"{countMeasure.Name} {count.Value:0} per 1,000 of {p.Value:N0} residents ({p.Source} {p.Year})", null);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The population used for a financial year: the mid-year estimate of the year it starts in.</summary>
+    public Task<Population?> PopulationForAsync(Area area, FinancialYear year, CancellationToken ct = default) =>
+        db.Populations.AsNoTracking().FirstOrDefaultAsync(p => p.AreaId == area.Id && p.Year == year.StartYear, ct);
+
+    /// <summary>The latest month to which a figure for this measure and area runs within the financial year, from its first month.</summary>
+    public async Task<YearMonth?> LatestYearToDateEndAsync(Measure measure, Area area, FinancialYear year, YearMonth notAfter, CancellationToken ct = default)
+    {
+        var ends = await db.Figures.AsNoTracking()
+            .Where(f => f.MeasureId == measure.Id && f.AreaId == area.Id && f.From == year.Start && f.To <= notAfter)
+            .Select(f => f.To)
+            .ToListAsync(ct);
+        return ends.Count == 0 ? null : ends.Max();
+    }
+}
