@@ -1,29 +1,21 @@
-var builder = WebApplication.CreateBuilder(args);
+using KcCsp.Data;
+using KcCsp.Web;
+using KcCsp.Web.Cli;
+using Serilog;
 
-// Add services to the container.
-builder.Services.AddControllersWithViews();
-
-var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+// One executable: the portal, or a command-line verb (migrate, measure, ...) when the first argument names one.
+if (CliApp.IsVerb(args))
 {
-    app.UseExceptionHandler("/Home/Error");
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
+    return await CliApp.RunAsync(args);
 }
 
-app.UseHttpsRedirection();
-app.UseRouting();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = PortalSetup.ContentRoot(), EnvironmentName = PortalSetup.EnvironmentName() });
+builder.AddPortal();
+var app = builder.Build();
+app.UsePortal();
+await DatabaseSetup.MigrateAndSeedAsync(app.Services);
+await app.RunAsync();
+return 0;
 
-app.UseAuthorization();
-
-app.MapStaticAssets();
-
-app.MapControllerRoute(
-    name: "default",
-    pattern: "{controller=Home}/{action=Index}/{id?}")
-    .WithStaticAssets();
-
-
-app.Run();
+// Visible to WebApplicationFactory in the tests.
+public partial class Program;

@@ -1,0 +1,18 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KcCsp.Web.Controllers;
+
+[ApiExplorerSettings(IgnoreApi = true)]
+public sealed class ErrorController : Controller
+{
+    [Route("/error/{status:int?}")]
+    public IActionResult Show(int? status)
+    {
+        var code = status ?? 500;
+        Response.StatusCode = code;
+        ViewData["Status"] = code;
+        ViewData["RequestId"] = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        return View("Error");
+    }
+}
