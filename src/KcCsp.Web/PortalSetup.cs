@@ -40,8 +40,23 @@ public static class PortalSetup
             .ReadFrom.Services(services));
     }
 
+    /// <summary>
+    /// Defaults for the content root and environment, given as environment variables so that anything more specific
+    /// (a real ASPNETCORE_ variable, a command-line switch, the test host's settings) still wins.
+    /// </summary>
+    public static void SetHostDefaults()
+    {
+        if (Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is null)
+            Environment.SetEnvironmentVariable("ASPNETCORE_CONTENTROOT", ContentRoot());
+        if (Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null && Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is null)
+            Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", EnvironmentName());
+    }
+
     public static void AddPortal(this WebApplicationBuilder builder)
     {
+        // Pages in plain UTF-8: "✓" and "–" stay readable in the HTML rather than becoming character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.AddLogging();
         builder.Services.AddKcCspData(builder.Configuration);
         builder.Services.AddControllersWithViews();

@@ -9,7 +9,8 @@ if (CliApp.IsVerb(args))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = PortalSetup.ContentRoot(), EnvironmentName = PortalSetup.EnvironmentName() });
+PortalSetup.SetHostDefaults();
+var builder = WebApplication.CreateBuilder(args);
 builder.AddPortal();
 var app = builder.Build();
 app.UsePortal();

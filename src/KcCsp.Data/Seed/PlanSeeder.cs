@@ -139,7 +139,7 @@ public sealed class PlanSeeder(KcCspDbContext db, TimeProvider clock, ILogger<Pl
     }
 
     /// <summary>The plan's "Meeting target?" column: ✓ met, × not met, and None / N/A / - no target.</summary>
-    internal static TargetStatus ParseMeetingTarget(string printed) => printed.Trim() switch
+    public static TargetStatus ParseMeetingTarget(string printed) => printed.Trim() switch
     {
         "✓" => TargetStatus.Met,
         "×" or "x" or "✗" => TargetStatus.NotMet,

@@ -14,11 +14,13 @@ public sealed record HomeViewModel(PlanHeader Plan, string ExecutiveSummary, str
 
 public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete);
 
+public sealed record TargetRow(string Measure, string MeasureName, string FinancialYear, string AsPrinted, string Meaning, string Set);
+
 public sealed record ReviewView(string FinancialYear, string Heading, IReadOnlyList<string> Comments);
 
 public sealed record PriorityViewModel(
     PlanHeader Plan, string Code, string Title, string Aim, string Introduction, IReadOnlyList<string> Narrative,
-    IReadOnlyList<MeasureComparison> Rows, IReadOnlyList<ChartView> Charts, IReadOnlyList<ReviewView> Reviews,
+    IReadOnlyList<MeasureComparison> Rows, IReadOnlyList<ChartView> Charts, IReadOnlyList<TargetRow> Targets, IReadOnlyList<ReviewView> Reviews,
     IReadOnlyList<IGrouping<string, ActionView>> ActionsByTheme);
 
 /// <summary>Builds the board's pages from stored figures: every number is computed by the comparison service, never typed into a view.</summary>
@@ -68,6 +70,11 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
             rows.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, plan.ReportingYear, plan.ReportingToMonth, ct));
         }
         var charts = rows.Where(r => r.Value is not null || r.Previous is not null).Select(YearOnYearChart).ToList();
+        var measureIds = priority.Measures.Select(m => m.Id).ToList();
+        var targets = (await db.Targets.AsNoTracking().Include(t => t.Measure).Where(t => measureIds.Contains(t.MeasureId)).ToListAsync(ct))
+            .OrderBy(t => t.FinancialYear).ThenBy(t => t.Measure!.SortOrder)
+            .Select(t => new TargetRow(t.Measure!.Code, t.Measure.Name, t.FinancialYear.ToString(), t.AsPrinted, TargetMeaning(t, t.Measure.Unit), t.Set))
+            .ToList();
         var reviews = priority.Reviews.OrderBy(r => r.SortOrder)
             .Select(r => new ReviewView(r.FinancialYear.ToString(), r.Heading, r.Comments.Split('\n', StringSplitOptions.RemoveEmptyEntries)))
             .ToList();
@@ -76,8 +83,17 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
             .GroupBy(a => a.Theme)
             .ToList();
         return new PriorityViewModel(header, priority.Code, priority.Title, priority.Aim, priority.Introduction,
-            priority.Narrative.Split('\n', StringSplitOptions.RemoveEmptyEntries), rows, charts, reviews, actions);
+            priority.Narrative.Split('\n', StringSplitOptions.RemoveEmptyEntries), rows, charts, targets, reviews, actions);
     }
+
+    /// <summary>How the portal reads a target: what "met" means for it.</summary>
+    public static string TargetMeaning(Target target, MeasureUnit unit) => target.Form switch
+    {
+        TargetForm.ChangeAgainstPreviousYear => $"a change of {Change.Format(target.Value)} or better against the previous year",
+        TargetForm.CeilingOnGrowth => $"growth of at most {Change.Format(target.Value)} against the previous year",
+        TargetForm.Level => $"a level of {target.Value:0.##}%",
+        _ => unit == MeasureUnit.RatePer1000 ? $"a rate of {target.Value:0.00} per 1,000 residents" : $"{target.Value:#,0.##} for the year",
+    };
 
     /// <summary>The two years side by side, as the plan's table compares them.</summary>
     public static ChartView YearOnYearChart(MeasureComparison row)

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace KcCsp.Web.Tests;
+
+/// <summary>The portal on a real Kestrel port, driven by Debian's Chromium, as a board member would see it.</summary>
+public sealed class BrowserTests
+{
+    internal static async Task<(PortalFactory Factory, string BaseUrl)> StartAsync()
+    {
+        var factory = new PortalFactory();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (factory, address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright, string chromium) =>
+        playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+
+    [Fact]
+    public async Task Priority_page_draws_its_charts_without_script_errors()
+    {
+        var chromium = TestEnvironment.ChromiumPath();
+        var (factory, baseUrl) = await StartAsync();
+        await using var _ = factory;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, chromium);
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await page.GotoAsync(baseUrl + "/");
+        (await page.Locator("[data-priority]").CountAsync()).Should().Be(7);
+        await page.ClickAsync("text=Serious acquisitive crime >> nth=0");
+        await page.WaitForURLAsync("**/priorities/serious-acquisitive-crime");
+
+        var canvas = page.Locator("#chart-serious-acquisitive-crime");
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-chart-drawn", "true");
+        // Chart.js drew bars: the canvas has coloured pixels, not only a blank surface.
+        var inked = await canvas.EvaluateAsync<int>("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }");
+        inked.Should().BeGreaterThan(500);
+        errors.Should().BeEmpty();
+    }
+}
