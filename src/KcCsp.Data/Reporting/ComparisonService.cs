@@ -78,8 +78,8 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
             FinancialYear = year.ToString(),
             Period = View(periods.Current),
             PreviousPeriod = View(periods.Previous),
-            Value = current?.Value,
-            Previous = previous?.Value,
+            Value = Tidy(current?.Value),
+            Previous = Tidy(previous?.Value),
             ChangePercent = change,
             ChangeText = current is null || previous is null ? "–" : Change.Format(change),
             LondonRank = rank,
@@ -141,6 +141,9 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
         var rank = LondonRank.Of(rates, area.Name);
         return rank is null ? (null, null) : (rank.Value.Phrase, "computed");
     }
+
+    /// <summary>Drops trailing zeros that storage adds (3374.0000 → 3374), so counts print as whole numbers.</summary>
+    public static decimal? Tidy(decimal? value) => value / 1.000000000000000000000000000000000m;
 
     public static PeriodView View(Period p) => new(p.From.ToString(), p.To.ToString()) { Description = p.Describe() };
 
