@@ -39,18 +39,18 @@ public sealed class ActionForm
     [Required(ErrorMessage = "Choose the priority.")]
     public string PriorityCode { get; set; } = "";
     [StringLength(100)]
-    public string Theme { get; set; } = "";
+    public string? Theme { get; set; } = "";
     [Required(ErrorMessage = "Say what the action is.")]
     [StringLength(2000)]
     public string Text { get; set; } = "";
-    public string Detail { get; set; } = "";
+    public string? Detail { get; set; } = "";
     [Required(ErrorMessage = "Choose the lead agency.")]
     public string LeadAgency { get; set; } = "";
     public DateOnly? DueDate { get; set; }
     public ActionStatus Status { get; set; }
     [Range(0, 100, ErrorMessage = "Percent complete must be between 0 and 100.")]
     public int PercentComplete { get; set; }
-    public List<string> OwnerIds { get; set; } = [];
+    public List<string>? OwnerIds { get; set; } = [];
 }
 
 public sealed record ActionFormModel(int? Id, ActionForm Form, IReadOnlyList<(string Code, string Title)> Priorities, IReadOnlyList<OwnerView> People);
@@ -181,7 +181,7 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
         if (priority is null) return Result.Invalid($"There is no priority '{form.PriorityCode}'.");
         var agency = Agencies.Find(form.LeadAgency);
         if (agency is null) return Result.Invalid($"Lead agency '{form.LeadAgency}' is not one of {string.Join(", ", Agencies.All)}.");
-        var ownerIds = form.OwnerIds.Where(o => !string.IsNullOrEmpty(o)).Distinct().ToList();
+        var ownerIds = (form.OwnerIds ?? []).Where(o => !string.IsNullOrEmpty(o)).Distinct().ToList();
         var owners = await db.Users.Where(u => ownerIds.Contains(u.Id)).ToListAsync(ct);
         if (owners.Count != ownerIds.Count) return Result.Invalid("One of the chosen owners does not exist.");
 
@@ -203,9 +203,9 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
             db.Actions.Add(action);
         }
         action.Priority = priority;
-        action.Theme = form.Theme.Trim();
+        action.Theme = (form.Theme ?? "").Trim();
         action.Text = form.Text.Trim();
-        action.Detail = form.Detail.Trim();
+        action.Detail = (form.Detail ?? "").Trim();
         action.LeadAgency = agency;
         action.DueDate = form.DueDate;
         action.Status = form.Status;

@@ -21,7 +21,7 @@ public sealed class TargetInput
     [StringLength(100)]
     public string AsPrinted { get; set; } = "";
     [StringLength(100)]
-    public string Set { get; set; } = "";
+    public string? Set { get; set; } = "";
 }
 
 public sealed class MeasureInput
@@ -29,7 +29,7 @@ public sealed class MeasureInput
     [Required(ErrorMessage = "Give the measure a name.")]
     [StringLength(200)]
     public string Name { get; set; } = "";
-    public string Description { get; set; } = "";
+    public string? Description { get; set; } = "";
     public Polarity Polarity { get; set; }
     public MeasureUnit Unit { get; set; }
 }
@@ -100,7 +100,7 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
         target.Form = form.Form;
         target.Value = form.Value!.Value;
         target.AsPrinted = form.AsPrinted.Trim();
-        target.Set = form.Set.Trim();
+        target.Set = (form.Set ?? "").Trim();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         audit.Record(who, before is null ? "created" : "updated", nameof(Target), target.Id.ToString(), before, Snapshot(target));
@@ -145,7 +145,7 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
             db.Measures.Add(measure);
         }
         measure.Name = form.Name.Trim();
-        measure.Description = form.Description.Trim();
+        measure.Description = (form.Description ?? "").Trim();
         measure.Polarity = form.Polarity;
         measure.Unit = form.Unit;
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -12,18 +12,18 @@ public sealed class NewUserInput
     [Required(ErrorMessage = "Give the email address.")]
     [EmailAddress(ErrorMessage = "That is not an email address.")]
     public string Email { get; set; } = "";
-    public string DisplayName { get; set; } = "";
+    public string? DisplayName { get; set; } = "";
     [Required(ErrorMessage = "Choose a role.")]
     public string Role { get; set; } = Roles.Board;
-    public string Agency { get; set; } = "";
+    public string? Agency { get; set; } = "";
 }
 
 public sealed class UserChangeInput
 {
     [Required(ErrorMessage = "Choose a role.")]
     public string Role { get; set; } = "";
-    public string Agency { get; set; } = "";
-    public string DisplayName { get; set; } = "";
+    public string? Agency { get; set; } = "";
+    public string? DisplayName { get; set; } = "";
 }
 
 public sealed record UserRow(string Id, string Email, string DisplayName, string Agency, string Role, bool LockedOut, int FailedSignIns);
@@ -48,7 +48,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
     public async Task<(string? Password, IReadOnlyList<string> Errors)> CreateAsync(NewUserInput input, string who)
     {
         var password = PeopleData.GeneratePassword();
-        var (user, errors) = await creation.CreateAsync(new NewUser(input.Email, input.Role, input.Agency, input.DisplayName, password), who);
+        var (user, errors) = await creation.CreateAsync(new NewUser(input.Email, input.Role, input.Agency ?? "", input.DisplayName ?? "", password), who);
         return user is null ? (null, errors) : (password, []);
     }
 
