@@ -163,7 +163,8 @@ public sealed class ManualFigureService(KcCspDbContext db, AuditTrail audit, Tim
             var seen = new Dictionary<(int, int, YearMonth, YearMonth), int>();
             foreach (var row in csv)
             {
-                var line = row.LineNumberFrom;
+                // Sep 0.17.1 numbers the first row's line as 2 when it reads without a header; it is line 1.
+                var line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
                 var cells = new string[row.ColCount];
                 for (var i = 0; i < row.ColCount; i++) cells[i] = row[i].ToString().Trim();
                 if (cells.All(c => c.Length == 0)) continue;
