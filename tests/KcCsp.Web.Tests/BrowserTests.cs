@@ -61,4 +61,30 @@ public sealed class BrowserTests
         inked.Should().BeGreaterThan(500);
         errors.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Officer_posts_an_update_through_the_forms_with_no_content_security_policy_violations()
+    {
+        var chromium = TestEnvironment.ChromiumPath();
+        var (factory, baseUrl) = await StartAsync();
+        await using var _ = factory;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, chromium);
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await SignInAsync(page, baseUrl, "officer@kccsp.local");
+        await page.ClickAsync("text=My actions");
+        await page.ClickAsync("[data-action] a >> nth=0");
+        await page.SelectOptionAsync("select[name='NewUpdate.Status']", "OnTrack");
+        await page.FillAsync("input[name='NewUpdate.PercentComplete']", "30");
+        await page.FillAsync("textarea[name='NewUpdate.Commentary']", "Briefed every ward panel");
+        await page.ClickAsync("text=Post update");
+        await Assertions.Expect(page.Locator("[data-update]").First).ToContainTextAsync("Briefed every ward panel");
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/sign-in");
+        errors.Should().BeEmpty();
+    }
 }

@@ -33,6 +33,8 @@ public static class PeopleSetup
                 return Task.CompletedTask;
             };
         });
+        // A locked user or changed role takes effect within a minute, not at the default half hour.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "kccsp.antiforgery";
