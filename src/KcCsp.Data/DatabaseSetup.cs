@@ -1,8 +1,10 @@
+using KcCsp.Data.People;
 using KcCsp.Data.Reporting;
 using KcCsp.Data.Seed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace KcCsp.Data;
 
@@ -55,6 +57,7 @@ public static class DatabaseSetup
         services.AddScoped<PlanSeeder>();
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
+        services.AddPeopleData();
         return services;
     }
 
@@ -65,5 +68,8 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
+        // Demo users only in Development: no other environment ever gets a known password.
+        var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
+        await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);
     }
 }

@@ -1,13 +1,13 @@
 using KcCsp.Data.Model;
+using KcCsp.Data.People;
 using KcCsp.Domain;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KcCsp.Data;
 
-public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : IdentityDbContext<PortalUser>(options)
 {
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Priority> Priorities => Set<Priority>();
@@ -18,6 +18,27 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<Population> Populations => Set<Population>();
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<PlanAction> Actions => Set<PlanAction>();
+    public DbSet<ActionUpdate> ActionUpdates => Set<ActionUpdate>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    // The audit trail is append-only: refuse any save that would change or remove one of its rows.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAuditTrail();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAuditTrail();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardAuditTrail()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new AuditTrailIsAppendOnlyException();
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,5 +1,6 @@
 using KcCsp.Data;
 using KcCsp.Web.Features;
+using KcCsp.Web.Features.People;
 using Serilog;
 
 namespace KcCsp.Web;
@@ -62,10 +63,12 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DashboardService>();
+        builder.AddPeople();
     }
 
     public static void UsePortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
@@ -75,7 +78,8 @@ public static class PortalSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
-        app.MapHealthChecks("/health");
+        app.UsePeople();
+        app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
     }
 }

@@ -25,6 +25,17 @@ public sealed class BrowserTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
 
+    /// <summary>Signs in through the form, as a person would, and lands on the home page.</summary>
+    internal static async Task SignInAsync(IPage page, string baseUrl, string email, string password = PortalFactory.DemoPassword)
+    {
+        await page.GotoAsync(baseUrl + "/");
+        await page.WaitForURLAsync("**/sign-in**");
+        await page.FillAsync("input[name=Email]", email);
+        await page.FillAsync("input[name=Password]", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(baseUrl + "/");
+    }
+
     [Fact]
     public async Task Priority_page_draws_its_charts_without_script_errors()
     {
@@ -38,7 +49,7 @@ public sealed class BrowserTests
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         page.PageError += (_, e) => errors.Add(e);
 
-        await page.GotoAsync(baseUrl + "/");
+        await SignInAsync(page, baseUrl, "board@kccsp.local");
         (await page.Locator("[data-priority]").CountAsync()).Should().Be(7);
         await page.ClickAsync("text=Serious acquisitive crime >> nth=0");
         await page.WaitForURLAsync("**/priorities/serious-acquisitive-crime");
@@ -48,6 +59,32 @@ public sealed class BrowserTests
         // Chart.js drew bars: the canvas has coloured pixels, not only a blank surface.
         var inked = await canvas.EvaluateAsync<int>("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }");
         inked.Should().BeGreaterThan(500);
+        errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Officer_posts_an_update_through_the_forms_with_no_content_security_policy_violations()
+    {
+        var chromium = TestEnvironment.ChromiumPath();
+        var (factory, baseUrl) = await StartAsync();
+        await using var _ = factory;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, chromium);
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await SignInAsync(page, baseUrl, "officer@kccsp.local");
+        await page.ClickAsync("text=My actions");
+        await page.ClickAsync("[data-action] a >> nth=0");
+        await page.SelectOptionAsync("select[name='NewUpdate.Status']", "OnTrack");
+        await page.FillAsync("input[name='NewUpdate.PercentComplete']", "30");
+        await page.FillAsync("textarea[name='NewUpdate.Commentary']", "Briefed every ward panel");
+        await page.ClickAsync("text=Post update");
+        await Assertions.Expect(page.Locator("[data-update]").First).ToContainTextAsync("Briefed every ward panel");
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/sign-in");
         errors.Should().BeEmpty();
     }
 }

@@ -9,10 +9,10 @@ public sealed class PlanPagesTests : IAsyncLifetime
     private readonly PortalFactory factory = new();
     private HttpClient client = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        client = factory.CreateClient();
-        return ValueTask.CompletedTask;
+        // Every page needs sign-in; the board reads everything.
+        client = await factory.SignedInClientAsync("Board");
     }
 
     public ValueTask DisposeAsync() => factory.DisposeAsync();
@@ -76,7 +76,8 @@ public sealed class PlanPagesTests : IAsyncLifetime
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await missing.Content.ReadAsStringAsync()).Should().Contain("Page not found");
 
-        var health = await client.GetAsync("/health");
+        // /health answers without sign-in (load balancers and monitors have no account).
+        var health = await factory.CreateRawClient().GetAsync("/health");
         health.StatusCode.Should().Be(HttpStatusCode.OK);
         (await health.Content.ReadAsStringAsync()).Should().Be("Healthy");
     }

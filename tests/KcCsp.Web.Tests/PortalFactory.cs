@@ -1,6 +1,7 @@
 using KcCsp.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -52,15 +53,40 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Runs a CLI verb against this factory's database and returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Out, string Err)> RunCliAsync(params string[] args)
+    public Task<(int ExitCode, string Out, string Err)> RunCliAsync(params string[] args) => RunCliWithInputAsync("", args);
+
+    /// <summary>Runs a CLI verb with the given standard input (e.g. for --password-stdin).</summary>
+    public async Task<(int ExitCode, string Out, string Err)> RunCliWithInputAsync(string stdin, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await Cli.CliApp.RunAsync(args, stdout, stderr, b =>
         {
             foreach (var (key, value) in Settings) b.Configuration[key] = value;
-        });
+        }, new StringReader(stdin));
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The Development seed's demo user for a role (password <see cref="DemoPassword"/>).</summary>
+    public static string DemoEmail(string role) => role.ToLowerInvariant() + "@kccsp.local";
+
+    public const string DemoPassword = "Demo-pass-2010!";
+
+    /// <summary>A client that does not follow redirects, so tests see the portal's own answers.</summary>
+    public HttpClient CreateRawClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>A client signed in as the demo user of a role, through the sign-in form (anti-forgery token included).</summary>
+    public Task<HttpClient> SignedInClientAsync(string role, bool followRedirects = true) =>
+        SignedInAsAsync(DemoEmail(role), DemoPassword, followRedirects);
+
+    public async Task<HttpClient> SignedInAsAsync(string email, string password, bool followRedirects = true)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects });
+        var response = await Forms.PostAsync(client, "/sign-in", "/sign-in", new() { ["Email"] = email, ["Password"] = password });
+        var landed = followRedirects ? response.RequestMessage!.RequestUri!.AbsolutePath : response.Headers.Location?.OriginalString;
+        if (landed is null || landed.StartsWith("/sign-in", StringComparison.Ordinal))
+            throw new InvalidOperationException($"Could not sign in as {email}: {(int)response.StatusCode} {landed}");
+        return client;
     }
 
     public override async ValueTask DisposeAsync()
@@ -76,5 +102,31 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             await cmd.ExecuteNonQueryAsync();
         }
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Posting forms the way a browser does: with the anti-forgery token from the page that shows the form.</summary>
+public static class Forms
+{
+    public static string Token(string html)
+    {
+        var input = Regex.Match(html, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*>");
+        var value = Regex.Match(input.Value, "value=\"([^\"]+)\"");
+        if (!value.Success) throw new InvalidOperationException("The page has no anti-forgery token: " + html[..Math.Min(html.Length, 2000)]);
+        return System.Net.WebUtility.HtmlDecode(value.Groups[1].Value);
+    }
+
+    public static async Task<string> TokenAsync(HttpClient client, string page)
+    {
+        var response = await client.GetAsync(page);
+        return Token(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>GETs <paramref name="page"/> for its token, then POSTs the fields to <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    {
+        var token = await TokenAsync(client, page);
+        var all = new List<KeyValuePair<string, string>>(fields) { new("__RequestVerificationToken", token) };
+        return await client.PostAsync(action, new FormUrlEncodedContent(all));
     }
 }

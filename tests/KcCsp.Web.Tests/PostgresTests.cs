@@ -9,7 +9,7 @@ public sealed class PostgresTests
     public async Task Migrates_seeds_and_serves_the_plan_on_postgresql()
     {
         await using var factory = new PortalFactory(TestEnvironment.PostgresConnectionString());
-        var client = factory.CreateClient();
+        var client = await factory.SignedInClientAsync("Board");
 
         var home = await client.GetStringAsync("/");
         home.Should().Contain("data-priority=\"domestic-violence\"");

@@ -20,4 +20,7 @@ public class PlanAction
     public ActionStatus Status { get; set; }
     public int PercentComplete { get; set; }
     public int SortOrder { get; set; }
+    /// <summary>The people assigned to the action, beside its lead agency; they may post its progress updates.</summary>
+    public List<PortalUser> Owners { get; set; } = [];
+    public List<ActionUpdate> Updates { get; set; } = [];
 }

@@ -11,7 +11,7 @@ namespace KcCsp.Web.Cli;
 /// <summary>Command-line verbs of the portal's executable: `dotnet run --project src/KcCsp.Web -- &lt;verb&gt;`.</summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["migrate", "measure"];
+    private static readonly string[] Verbs = ["migrate", "measure", "create-user"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -22,7 +22,7 @@ public static class CliApp
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null, TextReader? stdin = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
@@ -85,6 +85,7 @@ public static class CliApp
             return 0;
         });
         root.Subcommands.Add(measure);
+        root.Subcommands.Add(CreateUserCommand.Build(() => BuildHost(configure), stdout, stderr, stdin ?? Console.In));
 
         var parseResult = root.Parse(args);
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

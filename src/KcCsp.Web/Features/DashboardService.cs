@@ -12,7 +12,8 @@ public sealed record PriorityCard(string Code, string Title, string Aim, IReadOn
 
 public sealed record HomeViewModel(PlanHeader Plan, string ExecutiveSummary, string AboutThePlan, IReadOnlyList<PriorityCard> Priorities, IReadOnlyList<MeasureComparison> PartnershipMeasures);
 
-public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete);
+public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete,
+    bool Overdue = false, KcCsp.Web.Features.People.UpdateView? LatestUpdate = null);
 
 public sealed record TargetRow(string Measure, string MeasureName, string FinancialYear, string AsPrinted, string Meaning, string Set);
 
@@ -24,7 +25,7 @@ public sealed record PriorityViewModel(
     IReadOnlyList<IGrouping<string, ActionView>> ActionsByTheme);
 
 /// <summary>Builds the board's pages from stored figures: every number is computed by the comparison service, never typed into a view.</summary>
-public sealed class DashboardService(KcCspDbContext db, ComparisonService comparisons)
+public sealed class DashboardService(KcCspDbContext db, ComparisonService comparisons, TimeProvider clock)
 {
     private async Task<(Plan Plan, PlanHeader Header)> PlanAsync(CancellationToken ct)
     {
@@ -60,7 +61,7 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
     {
         var (plan, header) = await PlanAsync(ct);
         var priority = await db.Priorities.AsNoTracking()
-            .Include(p => p.Measures).Include(p => p.Reviews).Include(p => p.Actions).AsSplitQuery()
+            .Include(p => p.Measures).Include(p => p.Reviews).Include(p => p.Actions).ThenInclude(a => a.Updates).AsSplitQuery()
             .SingleOrDefaultAsync(p => p.Code == code, ct);
         if (priority is null) return null;
 
@@ -78,8 +79,11 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
         var reviews = priority.Reviews.OrderBy(r => r.SortOrder)
             .Select(r => new ReviewView(r.FinancialYear.ToString(), r.Heading, r.Comments.Split('\n', StringSplitOptions.RemoveEmptyEntries)))
             .ToList();
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var actions = priority.Actions.OrderBy(a => a.SortOrder)
-            .Select(a => new ActionView(a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, ActionStatusText.Word(a.Status), a.PercentComplete))
+            .Select(a => new ActionView(a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, ActionStatusText.Word(a.Status), a.PercentComplete,
+                People.ActionProgress.IsOverdue(a.DueDate, a.Status, today),
+                a.Updates.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).Select(People.ActionPlanService.View).FirstOrDefault()))
             .GroupBy(a => a.Theme)
             .ToList();
         return new PriorityViewModel(header, priority.Code, priority.Title, priority.Aim, priority.Introduction,

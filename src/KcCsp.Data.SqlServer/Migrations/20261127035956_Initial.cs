@@ -46,6 +46,8 @@ namespace KcCsp.Data.SqlServer.Migrations
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Agency = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
@@ -64,6 +66,25 @@ namespace KcCsp.Data.SqlServer.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    User = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Entity = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Before = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    After = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -332,6 +353,62 @@ namespace KcCsp.Data.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ActionOwners",
+                columns: table => new
+                {
+                    OwnedActionsId = table.Column<int>(type: "int", nullable: false),
+                    OwnersId = table.Column<string>(type: "nvarchar(450)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionOwners", x => new { x.OwnedActionsId, x.OwnersId });
+                    table.ForeignKey(
+                        name: "FK_ActionOwners_Actions_OwnedActionsId",
+                        column: x => x.OwnedActionsId,
+                        principalTable: "Actions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ActionOwners_AspNetUsers_OwnersId",
+                        column: x => x.OwnersId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActionUpdates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ActionId = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "int", nullable: false),
+                    Commentary = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    AuthorId = table.Column<string>(type: "nvarchar(450)", nullable: true),
+                    AuthorName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionUpdates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ActionUpdates_Actions_ActionId",
+                        column: x => x.ActionId,
+                        principalTable: "Actions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ActionUpdates_AspNetUsers_AuthorId",
+                        column: x => x.AuthorId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Figures",
                 columns: table => new
                 {
@@ -391,6 +468,21 @@ namespace KcCsp.Data.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ActionOwners_OwnersId",
+                table: "ActionOwners",
+                column: "OwnersId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionUpdates_ActionId_CreatedAt",
+                table: "ActionUpdates",
+                columns: new[] { "ActionId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionUpdates_AuthorId",
+                table: "ActionUpdates",
+                column: "AuthorId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Actions_PriorityId",
                 table: "Actions",
                 column: "PriorityId");
@@ -439,6 +531,21 @@ namespace KcCsp.Data.SqlServer.Migrations
                 column: "NormalizedUserName",
                 unique: true,
                 filter: "[NormalizedUserName] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Entity_Key",
+                table: "AuditEntries",
+                columns: new[] { "Entity", "Key" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_User",
+                table: "AuditEntries",
+                column: "User");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Figures_AreaId",
@@ -511,7 +618,10 @@ namespace KcCsp.Data.SqlServer.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "Actions");
+                name: "ActionOwners");
+
+            migrationBuilder.DropTable(
+                name: "ActionUpdates");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
@@ -529,6 +639,9 @@ namespace KcCsp.Data.SqlServer.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "Figures");
 
             migrationBuilder.DropTable(
@@ -539,6 +652,9 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "Targets");
+
+            migrationBuilder.DropTable(
+                name: "Actions");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

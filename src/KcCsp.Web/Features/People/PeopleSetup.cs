@@ -1,0 +1,83 @@
+using KcCsp.Data.Model;
+using KcCsp.Data.People;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KcCsp.Web.Features.People;
+
+/// <summary>Sign-in, roles, anti-forgery and security headers for the portal.</summary>
+public static class PeopleSetup
+{
+    public static void AddPeople(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var development = builder.Environment.IsDevelopment();
+        // Users, roles, password and lockout rules come from the data layer (AddKcCspData); sign-in adds cookies.
+        services.AddIdentityCore<PortalUser>(PeopleData.ConfigureIdentity).AddSignInManager().AddDefaultTokenProviders();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/sign-in";
+            o.LogoutPath = "/sign-out";
+            o.Cookie.Name = "kccsp.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // A signed-in user without the role gets a plain 403 page, not a redirect to a sign-in form they have passed.
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        // A locked user or changed role takes effect within a minute, not at the default half hour.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "kccsp.antiforgery";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        // Every unsafe request (POST, PUT, DELETE) to a controller must carry a valid anti-forgery token.
+        services.Configure<MvcOptions>(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddAuthorization(Policies.Add);
+
+        services.AddScoped<ActionPlanService>();
+        services.AddScoped<ManualFigureService>();
+        services.AddScoped<PlanSettingsService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<AuditQuery>();
+    }
+
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+    /// <summary>Headers on every response, static files included: call before anything that may answer.</summary>
+    public static void UseSecurityHeaders(this WebApplication app)
+    {
+        app.Use((ctx, next) =>
+        {
+            ctx.Response.OnStarting(() =>
+            {
+                var h = ctx.Response.Headers;
+                h.ContentSecurityPolicy = ContentSecurityPolicy;
+                h.XContentTypeOptions = "nosniff";
+                h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                h.XFrameOptions = "DENY";
+                return Task.CompletedTask;
+            });
+            return next(ctx);
+        });
+    }
+
+    /// <summary>Authentication and authorization: after routing, before the endpoints.</summary>
+    public static void UsePeople(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+}

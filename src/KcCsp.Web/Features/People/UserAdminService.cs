@@ -1,0 +1,142 @@
+using System.ComponentModel.DataAnnotations;
+using KcCsp.Data;
+using KcCsp.Data.Model;
+using KcCsp.Data.People;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Web.Features.People;
+
+public sealed class NewUserInput
+{
+    [Required(ErrorMessage = "Give the email address.")]
+    [EmailAddress(ErrorMessage = "That is not an email address.")]
+    public string Email { get; set; } = "";
+    public string? DisplayName { get; set; } = "";
+    [Required(ErrorMessage = "Choose a role.")]
+    public string Role { get; set; } = Roles.Board;
+    public string? Agency { get; set; } = "";
+}
+
+public sealed class UserChangeInput
+{
+    [Required(ErrorMessage = "Choose a role.")]
+    public string Role { get; set; } = "";
+    public string? Agency { get; set; } = "";
+    public string? DisplayName { get; set; } = "";
+}
+
+public sealed record UserRow(string Id, string Email, string DisplayName, string Agency, string Role, bool LockedOut, int FailedSignIns);
+
+public sealed record UsersModel(IReadOnlyList<UserRow> Users, NewUserInput NewUser);
+
+/// <summary>Administrators' view of users: create, change role or agency, lock and unlock. Every change is audited.</summary>
+public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbContext db, UserCreation creation, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<UsersModel> ListAsync(CancellationToken ct = default)
+    {
+        var all = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
+        var roleNames = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var rows = all.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Agency,
+            string.Join(", ", roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name)),
+            u.LockoutEnd is { } end && end > now, u.AccessFailedCount)).ToList();
+        return new UsersModel(rows, new NewUserInput());
+    }
+
+    /// <returns>The generated password, shown once, or the reasons the user could not be created.</returns>
+    public async Task<(string? Password, IReadOnlyList<string> Errors)> CreateAsync(NewUserInput input, string who)
+    {
+        var password = PeopleData.GeneratePassword();
+        var (user, errors) = await creation.CreateAsync(new NewUser(input.Email, input.Role, input.Agency ?? "", input.DisplayName ?? "", password), who);
+        return user is null ? (null, errors) : (password, []);
+    }
+
+    public async Task<Result> ChangeAsync(string id, UserChangeInput input, string who)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null) return Result.NotFound;
+        var role = Roles.Find(input.Role);
+        if (role is null) return Result.Invalid($"Role '{input.Role}' is not one of {string.Join(", ", Roles.All)}.");
+        var agency = string.IsNullOrWhiteSpace(input.Agency) ? "" : Agencies.Find(input.Agency);
+        if (agency is null) return Result.Invalid($"Agency '{input.Agency}' is not one of {string.Join(", ", Agencies.All)}.");
+        var current = await users.GetRolesAsync(user);
+        var before = PeopleData.Snapshot(user, string.Join(", ", current));
+
+        await using var tx = await db.Database.BeginTransactionAsync();
+        user.Agency = agency;
+        if (!string.IsNullOrWhiteSpace(input.DisplayName)) user.DisplayName = input.DisplayName.Trim();
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded) return Result.Invalid(updated.Errors.Select(e => e.Description).ToArray());
+        if (!current.SequenceEqual([role]))
+        {
+            await users.RemoveFromRolesAsync(user, current);
+            await users.AddToRoleAsync(user, role);
+            // Sign the user out everywhere so the new role takes effect at once.
+            await users.UpdateSecurityStampAsync(user);
+        }
+        audit.Record(who, "updated", "User", user.Id, before, PeopleData.Snapshot(user, role));
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return new Result(Outcome.Done);
+    }
+
+    public async Task<Result> SetLockedAsync(string id, bool locked, string who)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null) return Result.NotFound;
+        var role = string.Join(", ", await users.GetRolesAsync(user));
+        var before = PeopleData.Snapshot(user, role);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        if (locked)
+        {
+            await users.SetLockoutEnabledAsync(user, true);
+            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            await users.UpdateSecurityStampAsync(user);
+        }
+        else
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+        }
+        audit.Record(who, locked ? "locked" : "unlocked", "User", user.Id, before, PeopleData.Snapshot(user, role));
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return new Result(Outcome.Done);
+    }
+}
+
+public sealed record AuditFilter(string? User, string? Entity, DateOnly? From, DateOnly? To, string? Key = null);
+
+public sealed record AuditRow(long Id, DateTime At, string User, string Action, string Entity, string Key, string? Before, string? After);
+
+public sealed record AuditModel(AuditFilter Filter, IReadOnlyList<AuditRow> Entries, IReadOnlyList<string> Entities, IReadOnlyList<string> Users, int Limit);
+
+/// <summary>The audit trail, newest first, filtered by user, kind of record and date range.</summary>
+public sealed class AuditQuery(KcCspDbContext db)
+{
+    public const int Limit = 500;
+
+    public async Task<AuditModel> FindAsync(AuditFilter filter, CancellationToken ct = default)
+    {
+        var q = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.User)) q = q.Where(a => a.User == filter.User);
+        if (!string.IsNullOrWhiteSpace(filter.Entity)) q = q.Where(a => a.Entity == filter.Entity);
+        if (!string.IsNullOrWhiteSpace(filter.Key)) q = q.Where(a => a.Key == filter.Key);
+        if (filter.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(a => a.At >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(a => a.At < end);
+        }
+        var entries = await q.OrderByDescending(a => a.Id).Take(Limit)
+            .Select(a => new AuditRow(a.Id, a.At, a.User, a.Action, a.Entity, a.Key, a.Before, a.After)).ToListAsync(ct);
+        var entities = await db.AuditEntries.Select(a => a.Entity).Distinct().OrderBy(e => e).ToListAsync(ct);
+        var users = await db.AuditEntries.Select(a => a.User).Distinct().OrderBy(e => e).ToListAsync(ct);
+        return new AuditModel(filter, entries, entities, users, Limit);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KcCsp.Web.Tests;
+
+/// <summary>
+/// Every endpoint of the application has a rule here, and every identity (anonymous and each role) gets the answer
+/// its rule gives: the page (or the endpoint's own status) when allowed, a redirect to sign-in when anonymous, 403
+/// when signed in without the role. A new endpoint without a rule fails <see cref="Every_endpoint_has_a_rule"/>.
+/// </summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    private static readonly string[] Anyone = ["anonymous", "Board", "Analyst", "Officer", "Admin"];
+    private static readonly string[] SignedIn = ["Board", "Analyst", "Officer", "Admin"];
+    private static readonly string[] Analysts = ["Analyst"];
+    private static readonly string[] ActionPlanners = ["Analyst", "Admin"];
+    private static readonly string[] ProgressUpdaters = ["Officer", "Analyst", "Admin"];
+    private static readonly string[] Admins = ["Admin"];
+
+    /// <summary>
+    /// One line per endpoint: "METHOD route pattern", a path to try (POSTs send an empty form with a valid anti-forgery
+    /// token, aimed at records that do not exist so nothing changes), who is allowed, and the status they get.
+    /// </summary>
+    private static readonly Rule[] Rules =
+    [
+        new("GET /sign-in", "/sign-in", Anyone),
+        new("POST /sign-in", "/sign-in", Anyone),
+        new("POST /sign-out", "/sign-out", SignedIn, Ok: 302, EndsSession: true),
+        new("ANY /health", "/health", Anyone),
+        new("ANY /error/{status:int?}", "/error/418", Anyone, Ok: 418),
+        new("GET /", "/", SignedIn),
+        new("GET /priorities/{code}", "/priorities/domestic-violence", SignedIn),
+        new("GET /actions/{id:int}", "/actions/1", SignedIn),
+        new("POST /actions/{id:int}/updates", "/actions/999999/updates", ProgressUpdaters, Ok: 404),
+        new("GET /my-actions", "/my-actions", SignedIn),
+        new("GET /actions/new", "/actions/new", ActionPlanners),
+        new("POST /actions/new", "/actions/new", ActionPlanners, Ok: 400),
+        new("GET /actions/{id:int}/edit", "/actions/1/edit", ActionPlanners),
+        new("POST /actions/{id:int}/edit", "/actions/999999/edit", ActionPlanners, Ok: 400),
+        new("GET /figures", "/figures", Analysts),
+        new("POST /figures", "/figures", Analysts, Ok: 400),
+        new("GET /figures/{id:int}/edit", "/figures/999999/edit", Analysts, Ok: 404),
+        new("POST /figures/{id:int}/edit", "/figures/999999/edit", Analysts, Ok: 400),
+        new("POST /figures/{id:int}/delete", "/figures/999999/delete", Analysts, Ok: 404),
+        new("GET /figures/upload", "/figures/upload", Analysts),
+        new("POST /figures/upload", "/figures/upload", Analysts, Ok: 400),
+        new("GET /targets", "/targets", Analysts),
+        new("POST /targets", "/targets", Analysts, Ok: 400),
+        new("GET /targets/{id:int}/edit", "/targets/1/edit", Analysts),
+        new("POST /targets/{id:int}/edit", "/targets/999999/edit", Analysts, Ok: 400),
+        new("GET /measures", "/measures", Analysts),
+        new("POST /measures", "/measures", Analysts, Ok: 400),
+        new("GET /measures/{id:int}/edit", "/measures/1/edit", Analysts),
+        new("POST /measures/{id:int}/edit", "/measures/999999/edit", Analysts, Ok: 400),
+        new("GET /admin/users", "/admin/users", Admins),
+        new("POST /admin/users", "/admin/users", Admins, Ok: 400),
+        new("POST /admin/users/{id}", "/admin/users/nobody", Admins, Ok: 400),
+        new("POST /admin/users/{id}/lock", "/admin/users/nobody/lock", Admins, Ok: 404),
+        new("POST /admin/users/{id}/unlock", "/admin/users/nobody/unlock", Admins, Ok: 404),
+        new("GET /admin/audit", "/admin/audit", Admins),
+    ];
+
+    private sealed record Rule(string Endpoint, string Path, string[] Allowed, int Ok = 200, bool EndsSession = false)
+    {
+        public string Method => Endpoint[..Endpoint.IndexOf(' ')];
+    }
+
+    private readonly PortalFactory factory = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => factory.DisposeAsync();
+
+    /// <summary>"GET /actions/{id:int}" for each method of each routed endpoint; "ANY ..." when it takes every method.</summary>
+    private List<string> Endpoints()
+    {
+        _ = factory.Server;
+        var source = factory.Services.GetRequiredService<EndpointDataSource>();
+        return source.Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e =>
+            {
+                var pattern = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
+                var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+                return methods is { Count: > 0 } ? methods.Select(m => $"{m} {pattern}") : [$"ANY {pattern}"];
+            })
+            .Distinct().Order().ToList();
+    }
+
+    [Fact]
+    public void Every_endpoint_has_a_rule()
+    {
+        var endpoints = Endpoints();
+        var ruled = Rules.Select(r => r.Endpoint).ToList();
+
+        endpoints.Except(ruled).Should().BeEmpty("every endpoint needs a line in AuthorizationTests.Rules saying who may use it");
+        ruled.Except(endpoints).Should().BeEmpty("a rule for an endpoint that no longer exists should be removed");
+        ruled.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task Each_identity_gets_the_answer_its_rule_gives()
+    {
+        var failures = new List<string>();
+        foreach (var identity in Anyone)
+        {
+            var client = identity == "anonymous"
+                ? factory.CreateRawClient()
+                : await factory.SignedInClientAsync(identity, followRedirects: false);
+            // The token is bound to the identity; the sign-in page shows a form (with a token) to everyone.
+            var token = await Forms.TokenAsync(client, "/sign-in");
+            foreach (var rule in Rules.OrderBy(r => r.EndsSession))
+            {
+                var request = new HttpRequestMessage(rule.Method == "POST" ? HttpMethod.Post : HttpMethod.Get, rule.Path);
+                if (rule.Method == "POST") request.Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
+                var response = await client.SendAsync(request);
+                var status = (int)response.StatusCode;
+                var location = response.Headers.Location?.OriginalString ?? "";
+                var toSignIn = status == 302 && location.Contains("/sign-in?ReturnUrl=", StringComparison.Ordinal);
+
+                string? problem = null;
+                if (rule.Allowed.Contains(identity))
+                {
+                    if (status != rule.Ok || toSignIn) problem = $"expected {rule.Ok}, got {status} {location}";
+                }
+                else if (identity == "anonymous")
+                {
+                    if (!toSignIn) problem = $"expected a redirect to sign-in, got {status} {location}";
+                }
+                else if (status != 403)
+                {
+                    problem = $"expected 403, got {status} {location}";
+                }
+                if (problem is not null) failures.Add($"{identity,-9} {rule.Method} {rule.Path}: {problem}");
+            }
+        }
+        failures.Should().BeEmpty();
+    }
+}
