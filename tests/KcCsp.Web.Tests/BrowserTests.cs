@@ -17,6 +17,16 @@ public sealed class BrowserTests
         return (factory, address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
 
+    /// <summary>A page with generous timeouts: these machines are shared and slow under load; the checks are about behaviour, not speed.</summary>
+    internal static async Task<IPage> NewPageAsync(IBrowser browser)
+    {
+        Assertions.SetDefaultExpectTimeout(30_000);
+        var page = await NewPageAsync(browser);
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(60_000);
+        return page;
+    }
+
     internal static Task<IBrowser> LaunchAsync(IPlaywright playwright, string chromium) =>
         playwright.Chromium.LaunchAsync(new()
         {
@@ -44,7 +54,7 @@ public sealed class BrowserTests
         await using var _ = factory;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright, chromium);
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync(browser);
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         page.PageError += (_, e) => errors.Add(e);
@@ -70,7 +80,7 @@ public sealed class BrowserTests
         await using var _ = factory;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright, chromium);
-        var page = await browser.NewPageAsync();
+        var page = await NewPageAsync(browser);
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         page.PageError += (_, e) => errors.Add(e);
