@@ -62,6 +62,7 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DashboardService>();
+        builder.Services.AddOpenData();
     }
 
     public static void UsePortal(this WebApplication app)
@@ -77,5 +78,6 @@ public static class PortalSetup
         app.UseRouting();
         app.MapHealthChecks("/health");
         app.MapControllers();
+        app.MapOpenData();
     }
 }

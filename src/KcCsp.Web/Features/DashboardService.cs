@@ -12,7 +12,8 @@ public sealed record PriorityCard(string Code, string Title, string Aim, IReadOn
 
 public sealed record HomeViewModel(PlanHeader Plan, string ExecutiveSummary, string AboutThePlan, IReadOnlyList<PriorityCard> Priorities, IReadOnlyList<MeasureComparison> PartnershipMeasures);
 
-public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete);
+/// <param name="LatestUpdate">The action's latest progress update; filled by <see cref="ActionUpdates"/>, null until updates are stored.</param>
+public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete, string? LatestUpdate = null);
 
 public sealed record TargetRow(string Measure, string MeasureName, string FinancialYear, string AsPrinted, string Meaning, string Set);
 
