@@ -12,7 +12,6 @@ namespace KcCsp.Web.Controllers.Api;
 /// </summary>
 [ApiController]
 [Route("api")]
-[Produces("application/json")]
 [ApiProblems]
 public sealed class OpenDataController(OpenDataService data) : ControllerBase
 {

@@ -33,7 +33,8 @@ public sealed record CsvTable(string FileName, IReadOnlyList<string> Headers, IR
     {
         null => "",
         string s => SpreadsheetText.ForCsv(s),
-        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        // Stored decimals carry their scale (3582.0000); a table shows 3582.
+        decimal d => d.ToString("0.##########", CultureInfo.InvariantCulture),
         double d => d.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
