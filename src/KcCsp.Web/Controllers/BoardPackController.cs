@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KcCsp.Web.Controllers;
 
-public sealed class BoardPackController(ReportingPeriods periods, BoardPackService boardPacks) : Controller
+public sealed class BoardPackController(ReportingPeriods periods, BoardPackService boardPacks, ILogger<BoardPackController> log) : Controller
 {
     /// <summary>The board pack as an Excel workbook; by default for the latest data.</summary>
     [HttpGet("/board-pack")]
@@ -19,7 +19,12 @@ public sealed class BoardPackController(ReportingPeriods periods, BoardPackServi
         {
             return Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The period is not valid.");
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pack = await boardPacks.BuildAsync(period, ct);
-        return File(BoardPackWorkbook.Write(pack), BoardPackWorkbook.ContentType, BoardPackWorkbook.FileName(period));
+        var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var workbook = BoardPackWorkbook.Write(pack);
+        log.LogInformation("Board pack for {Year} to month {ToMonth}: figures in {BuildMs:0} ms, workbook in {WriteMs:0} ms",
+            period.Year.ToString(), period.ToMonth, built.TotalMilliseconds, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - built).TotalMilliseconds);
+        return File(workbook, BoardPackWorkbook.ContentType, BoardPackWorkbook.FileName(period));
     }
 }
