@@ -129,5 +129,9 @@ public sealed class ApiTests : IAsyncLifetime
         comparison.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
             .Should().BeEquivalentTo("code", "area", "year", "toMonth");
         doc.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("MeasureComparison", out _).Should().BeTrue();
+        var responses = comparison.GetProperty("responses");
+        responses.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().Equal("application/json");
+        responses.GetProperty("404").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().Equal("application/problem+json");
+        doc.RootElement.GetProperty("info").GetProperty("title").GetString().Should().Be("KcCsp open data API");
     }
 }

@@ -18,7 +18,16 @@ public static class OpenDataSetup
         services.AddScoped<TableDownloads>();
         services.AddScoped<OpenDataService>();
         // Only the API belongs in the document: pages, downloads and the error page are not an API.
-        services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddOpenApi(o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "KcCsp open data API";
+                document.Info.Description = "Read-only: the partnership's priorities, measures, comparisons, monthly series and actions. See docs/api.md.";
+                return Task.CompletedTask;
+            });
+        });
         return services;
     }
 

@@ -16,49 +16,49 @@ namespace KcCsp.Web.Controllers.Api;
 public sealed class OpenDataController(OpenDataService data) : ControllerBase
 {
     [HttpGet("priorities")]
-    [ProducesResponseType<IReadOnlyList<ApiPriority>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<IReadOnlyList<ApiPriority>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Priorities(CancellationToken ct) => Json(await data.PrioritiesAsync(ct));
 
     /// <summary>A priority's measures for a period (default: the latest data), its targets and actions.</summary>
     [HttpGet("priorities/{code}")]
-    [ProducesResponseType<ApiPriorityDetail>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ApiPriorityDetail>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Priority(string code, string? year, int? toMonth, CancellationToken ct) =>
         Json(await data.PriorityAsync(code, year, toMonth, ct));
 
     [HttpGet("priorities/{code}/actions")]
-    [ProducesResponseType<IReadOnlyList<ApiAction>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<IReadOnlyList<ApiAction>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> PriorityActions(string code, CancellationToken ct) => Json(await data.ActionsAsync(code, ct));
 
     [HttpGet("measures")]
-    [ProducesResponseType<IReadOnlyList<ApiMeasure>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<IReadOnlyList<ApiMeasure>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Measures(CancellationToken ct) => Json(await data.MeasuresAsync(ct));
 
     [HttpGet("measures/{code}")]
-    [ProducesResponseType<ApiMeasure>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ApiMeasure>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Measure(string code, CancellationToken ct) => Json(await data.MeasureAsync(code, ct));
 
     /// <summary>A measure's year to date against the same months a year earlier: the CLI's `measure --json` record.</summary>
     [HttpGet("measures/{code}/comparison")]
-    [ProducesResponseType<MeasureComparison>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<MeasureComparison>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Comparison(string code, string? area, string? year, int? toMonth, CancellationToken ct) =>
         Json(await data.ComparisonAsync(code, area, year, toMonth, ct));
 
     /// <summary>A measure's monthly values for an area, months as YYYY-MM.</summary>
     [HttpGet("measures/{code}/series")]
-    [ProducesResponseType<ApiSeries>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ApiSeries>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Series(string code, string? area, string? from, string? to, CancellationToken ct) =>
         Json(await data.SeriesAsync(code, area, from, to, ct));
 
     [HttpGet("actions")]
-    [ProducesResponseType<IReadOnlyList<ApiAction>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<IReadOnlyList<ApiAction>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Actions(CancellationToken ct) => Json(await data.ActionsAsync(null, ct));
 
     /// <summary>Anything else under /api is a 404 ProblemDetails, not the HTML error page.</summary>
