@@ -64,6 +64,7 @@ public static class PortalSetup
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DashboardService>();
         builder.AddPeople();
+        builder.Services.AddOpenData();
     }
 
     public static void UsePortal(this WebApplication app)
@@ -81,5 +82,6 @@ public static class PortalSetup
         app.UsePeople();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
+        app.MapOpenData();
     }
 }

@@ -61,11 +61,32 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("POST /admin/users/{id}/lock", "/admin/users/nobody/lock", Admins, Ok: 404),
         new("POST /admin/users/{id}/unlock", "/admin/users/nobody/unlock", Admins, Ok: 404),
         new("GET /admin/audit", "/admin/audit", Admins),
+        // Board pack, CSV downloads and the read-only JSON API: everyone signed in reads them (issue 5).
+        new("GET /board-pack", "/board-pack", SignedIn),
+        new("GET /measures.csv", "/measures.csv", SignedIn),
+        new("GET /partnership.csv", "/partnership.csv", SignedIn),
+        new("GET /priorities/{code}/measures.csv", "/priorities/domestic-violence/measures.csv", SignedIn),
+        new("GET /priorities/{code}/targets.csv", "/priorities/serious-acquisitive-crime/targets.csv", SignedIn),
+        new("GET /priorities/{code}/actions.csv", "/priorities/domestic-violence/actions.csv", SignedIn),
+        new("GET /priorities/{code}/charts/{measure}.csv", "/priorities/domestic-violence/charts/domestic-violence.csv", SignedIn),
+        new("GET /api/priorities", "/api/priorities", SignedIn),
+        new("GET /api/priorities/{code}", "/api/priorities/domestic-violence", SignedIn),
+        new("GET /api/priorities/{code}/actions", "/api/priorities/domestic-violence/actions", SignedIn),
+        new("GET /api/measures", "/api/measures", SignedIn),
+        new("GET /api/measures/{code}", "/api/measures/domestic-violence", SignedIn),
+        new("GET /api/measures/{code}/comparison", "/api/measures/domestic-violence/comparison?area=Kensington%20and%20Chelsea&year=2009/10&toMonth=1", SignedIn),
+        new("GET /api/measures/{code}/series", "/api/measures/domestic-violence/series?area=Kensington%20and%20Chelsea&from=2009-04&to=2010-01", SignedIn),
+        new("GET /api/actions", "/api/actions", SignedIn),
+        new("GET /api/{**rest}", "/api/no-such-thing", SignedIn, Ok: 404),
+        new("GET /openapi/{documentName}.json", "/openapi/v1.json", SignedIn),
     ];
 
     private sealed record Rule(string Endpoint, string Path, string[] Allowed, int Ok = 200, bool EndsSession = false)
     {
         public string Method => Endpoint[..Endpoint.IndexOf(' ')];
+
+        /// <summary>The JSON API answers an anonymous caller 401 rather than redirecting to the sign-in page.</summary>
+        public bool IsApi => Path.StartsWith("/api", StringComparison.Ordinal) || Path.StartsWith("/openapi", StringComparison.Ordinal);
     }
 
     private readonly PortalFactory factory = new();
@@ -124,6 +145,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
                 if (rule.Allowed.Contains(identity))
                 {
                     if (status != rule.Ok || toSignIn) problem = $"expected {rule.Ok}, got {status} {location}";
+                }
+                else if (identity == "anonymous" && rule.IsApi)
+                {
+                    if (status != 401) problem = $"expected 401 (API), got {status} {location}";
                 }
                 else if (identity == "anonymous")
                 {

@@ -21,7 +21,7 @@ public sealed class BrowserTests
     internal static async Task<IPage> NewPageAsync(IBrowser browser)
     {
         Assertions.SetDefaultExpectTimeout(30_000);
-        var page = await NewPageAsync(browser);
+        var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         page.SetDefaultNavigationTimeout(60_000);
         return page;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KcCsp.Data;
 using KcCsp.Data.Reporting;
 using KcCsp.Domain;
@@ -13,12 +12,8 @@ public static class CliApp
 {
     private static readonly string[] Verbs = ["migrate", "measure", "create-user"];
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    /// <summary>Shared with the JSON API (`/api`), so both print the same fields the same way.</summary>
+    public static JsonSerializerOptions Json => Features.PortalJson.Options;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 

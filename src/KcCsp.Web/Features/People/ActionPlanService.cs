@@ -9,7 +9,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Web.Features.People;
 
-public sealed record UpdateView(int Id, DateOnly Date, string Status, int PercentComplete, string Commentary, string AuthorName, DateTimeOffset CreatedAt);
+public sealed record UpdateView(int Id, DateOnly Date, string Status, int PercentComplete, string Commentary, string AuthorName, DateTimeOffset CreatedAt)
+{
+    /// <summary>One line for a spreadsheet or CSV cell.</summary>
+    public string Summary => $"{Date:d MMM yyyy}: {Status}, {PercentComplete}% complete. {Commentary} ({AuthorName})";
+}
 
 public sealed record OwnerView(string Id, string Name, string Agency);
 

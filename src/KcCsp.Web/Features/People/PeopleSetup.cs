@@ -32,6 +32,13 @@ public static class PeopleSetup
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             };
+            // Scripts and Power BI calling the API get 401, not a redirect to an HTML form.
+            o.Events.OnRedirectToLogin = ctx =>
+            {
+                if (IsMachineEndpoint(ctx.Request.Path)) ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                else ctx.Response.Redirect(ctx.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
         // A locked user or changed role takes effect within a minute, not at the default half hour.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -80,4 +87,8 @@ public static class PeopleSetup
         app.UseAuthentication();
         app.UseAuthorization();
     }
+
+    /// <summary>The JSON API and its OpenAPI document answer machines, which want status codes rather than pages.</summary>
+    public static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 }

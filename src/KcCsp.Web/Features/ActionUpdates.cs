@@ -1,0 +1,27 @@
+using KcCsp.Data;
+using KcCsp.Web.Features.People;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Web.Features;
+
+/// <summary>Officers' progress updates of actions, newest first, for the board pack, the actions CSV and the API.</summary>
+public sealed class ActionUpdates(KcCspDbContext db)
+{
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<UpdateView>>> HistoryAsync(IReadOnlyCollection<int> actionIds, CancellationToken ct = default)
+    {
+        var rows = await db.ActionUpdates.AsNoTracking().Where(u => actionIds.Contains(u.ActionId)).ToListAsync(ct);
+        return rows.GroupBy(u => u.ActionId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<UpdateView>)g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).Select(ActionPlanService.View).ToList());
+    }
+
+    public async Task<IReadOnlyDictionary<int, UpdateView>> LatestAsync(IReadOnlyCollection<int> actionIds, CancellationToken ct = default) =>
+        (await HistoryAsync(actionIds, ct)).ToDictionary(kv => kv.Key, kv => kv.Value[0]);
+
+    /// <summary>The actions with their latest update filled in.</summary>
+    public async Task<IReadOnlyList<ActionView>> WithLatestAsync(IReadOnlyList<ActionView> actions, CancellationToken ct = default)
+    {
+        var latest = await LatestAsync(actions.Select(a => a.Id).ToList(), ct);
+        return actions.Select(a => latest.TryGetValue(a.Id, out var update) ? a with { LatestUpdate = update } : a).ToList();
+    }
+}

@@ -1,0 +1,108 @@
+using KcCsp.Data;
+using KcCsp.Data.Model;
+using KcCsp.Data.Reporting;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Web.Features.Api;
+
+/// <summary>An area name or measure/priority code the API was given does not exist: a 404 naming it.</summary>
+public sealed class NotFoundInApiException(string message) : Exception(message);
+
+/// <summary>
+/// What the read-only JSON API (`/api`) answers. Comparisons come from <see cref="ComparisonService"/> exactly as the
+/// CLI's `measure --json` prints them; monthly series from <see cref="MonthlySeries"/>.
+/// </summary>
+public sealed class OpenDataService(KcCspDbContext db, ComparisonService comparisons, MonthlySeries monthly, ReportingPeriods periods, ActionUpdates updates, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<ApiPriority>> PrioritiesAsync(CancellationToken ct = default) =>
+        (await db.Priorities.AsNoTracking().Include(p => p.Measures).Include(p => p.Actions).AsSplitQuery().OrderBy(p => p.SortOrder).ToListAsync(ct))
+        .Select(p => new ApiPriority(p.Code, p.Title, p.Aim, p.SortOrder, p.Measures.OrderBy(m => m.SortOrder).Select(m => m.Code).ToList(), p.Actions.Count))
+        .ToList();
+
+    public async Task<ApiPriorityDetail> PriorityAsync(string code, string? year, int? toMonth, CancellationToken ct = default)
+    {
+        var period = await periods.ResolveAsync(year, toMonth, ct);
+        var priority = await db.Priorities.AsNoTracking().Include(p => p.Measures).ThenInclude(m => m.Targets).AsSplitQuery()
+            .SingleOrDefaultAsync(p => p.Code == code, ct) ?? throw UnknownPriority(code);
+        var area = await HomeAreaAsync(ct);
+        var rows = new List<MeasureComparison>();
+        foreach (var m in priority.Measures.OrderBy(m => m.SortOrder))
+            rows.Add(await comparisons.CompareForTableAsync(m, area, period.Year, period.ToMonth, ct));
+        var targets = priority.Measures.SelectMany(m => m.Targets.Select(t => (m, t)))
+            .OrderBy(x => x.t.FinancialYear).ThenBy(x => x.m.SortOrder)
+            .Select(x => new TargetRow(x.m.Code, x.m.Name, x.t.FinancialYear.ToString(), x.t.AsPrinted, DashboardService.TargetMeaning(x.t, x.m.Unit), x.t.Set))
+            .ToList();
+        return new ApiPriorityDetail(priority.Code, priority.Title, priority.Aim, priority.Introduction,
+            priority.Narrative.Split('\n', StringSplitOptions.RemoveEmptyEntries), period.Year.ToString(), period.ToMonth,
+            rows, targets, await ActionsAsync(code, ct));
+    }
+
+    public async Task<IReadOnlyList<ApiMeasure>> MeasuresAsync(CancellationToken ct = default) =>
+        (await MeasureQuery().OrderBy(m => m.PriorityId == null).ThenBy(m => m.Priority!.SortOrder).ThenBy(m => m.SortOrder).ToListAsync(ct))
+        .Select(ToApi).ToList();
+
+    public async Task<ApiMeasure> MeasureAsync(string code, CancellationToken ct = default) =>
+        ToApi(await MeasureQuery().SingleOrDefaultAsync(m => m.Code == code, ct) ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message));
+
+    /// <summary>The same record, from the same method, as `measure CODE --area AREA --year YEAR --to-month M --json`.</summary>
+    public async Task<MeasureComparison> ComparisonAsync(string code, string? area, string? year, int? toMonth, CancellationToken ct = default)
+    {
+        var period = await periods.ResolveAsync(year, toMonth, ct);
+        var areaName = string.IsNullOrWhiteSpace(area) ? (await HomeAreaAsync(ct)).Name : area;
+        try
+        {
+            return await comparisons.CompareAsync(code, areaName, period.Year, period.ToMonth, ct);
+        }
+        catch (Exception e) when (e is UnknownMeasureException or UnknownAreaException)
+        {
+            throw new NotFoundInApiException(e.Message);
+        }
+    }
+
+    /// <summary>A measure's monthly values for an area; by default both years of the default comparison.</summary>
+    public async Task<ApiSeries> SeriesAsync(string code, string? area, string? from, string? to, CancellationToken ct = default)
+    {
+        var measure = await db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == code, ct)
+            ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message);
+        var found = string.IsNullOrWhiteSpace(area) ? await HomeAreaAsync(ct)
+            : await comparisons.FindAreaAsync(area, ct) ?? throw new NotFoundInApiException(new UnknownAreaException(area).Message);
+        var fallback = (await periods.DefaultAsync(ct)).Periods;
+        var first = string.IsNullOrWhiteSpace(from) ? fallback.Previous.From : ReportingPeriods.ParseMonth("from", from);
+        var last = string.IsNullOrWhiteSpace(to) ? fallback.Current.To : ReportingPeriods.ParseMonth("to", to);
+        if (first > last) throw new BadPeriodException("from", $"from: {first} is after to: {last}.");
+        var points = await monthly.ReadAsync([measure.Id], found.Id, first, last, ct);
+        return new ApiSeries(measure.Code, measure.Name, measure.Unit.ToString(), found.Name, first.ToString(), last.ToString(),
+            points.Select(p => new ApiSeriesPoint(p.Month, p.Value, p.Source, p.SourceNote)).ToList());
+    }
+
+    /// <summary>Every action, or one priority's, with its latest update.</summary>
+    public async Task<IReadOnlyList<ApiAction>> ActionsAsync(string? priorityCode, CancellationToken ct = default)
+    {
+        if (priorityCode is not null && !await db.Priorities.AnyAsync(p => p.Code == priorityCode, ct)) throw UnknownPriority(priorityCode);
+        var actions = await db.Actions.AsNoTracking().Include(a => a.Priority)
+            .Where(a => priorityCode == null || a.Priority!.Code == priorityCode)
+            .OrderBy(a => a.Priority!.SortOrder).ThenBy(a => a.SortOrder).ToListAsync(ct);
+        var history = await updates.HistoryAsync(actions.Select(a => a.Id).ToList(), ct);
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        return actions.Select(a =>
+        {
+            var updatesOfAction = history.TryGetValue(a.Id, out var list) ? list : [];
+            return new ApiAction(a.Id, a.Priority!.Code, a.Theme, a.Text, a.Detail, a.LeadAgency, a.FinancialYear.ToString(), a.DueDate,
+                ActionStatusText.Word(a.Status), a.PercentComplete, People.ActionProgress.IsOverdue(a.DueDate, a.Status, today),
+                updatesOfAction.FirstOrDefault(), updatesOfAction);
+        }).ToList();
+    }
+
+    private IQueryable<Measure> MeasureQuery() =>
+        db.Measures.AsNoTracking().Include(m => m.Priority).Include(m => m.RateOfMeasure).Include(m => m.Targets).AsSplitQuery();
+
+    private static ApiMeasure ToApi(Measure m) => new(m.Code, m.Name, m.Description, m.Unit.ToString(), m.Polarity.ToString(), m.Source.ToString(),
+        m.Priority?.Code, m.IsHeadline, m.RateOfMeasure?.Code,
+        m.Targets.OrderBy(t => t.FinancialYear).Select(t => new ApiTarget(t.FinancialYear.ToString(), t.Form.ToString(), t.Value, t.AsPrinted,
+            DashboardService.TargetMeaning(t, m.Unit), t.Set)).ToList());
+
+    private async Task<Area> HomeAreaAsync(CancellationToken ct) =>
+        (await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct)).HomeArea!;
+
+    private static NotFoundInApiException UnknownPriority(string code) => new($"There is no priority with the code '{code}'.");
+}

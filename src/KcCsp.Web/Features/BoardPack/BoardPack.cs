@@ -1,0 +1,26 @@
+using KcCsp.Data.Reporting;
+
+namespace KcCsp.Web.Features.BoardPack;
+
+/// <summary>Everything the board pack workbook shows, computed before any cell is written.</summary>
+public sealed record BoardPack(
+    PackCover Cover,
+    IReadOnlyList<PackPriority> Priorities,
+    IReadOnlyList<MeasureComparison> PartnershipMeasures,
+    IReadOnlyList<MonthlyPoint> Monthly,
+    IReadOnlyList<StoredFigure> Figures)
+{
+    public IEnumerable<MeasureComparison> AllRows => Priorities.SelectMany(p => p.Rows).Concat(PartnershipMeasures);
+}
+
+public sealed record PackCover(
+    string PlanTitle, string Partnership, string PlanYears, string Area, ReportingPeriod Period,
+    string PeriodDescription, string PreviousPeriodDescription, DateTimeOffset ProducedAt, IReadOnlyList<PackSource> Sources);
+
+/// <summary>Which figure a row of the pack rests on: "published" (the plan), "manual" (an analyst's entry) or "imported".</summary>
+public sealed record PackSource(string Measure, string MeasureName, string Period, string Source, string SourceNote);
+
+public sealed record PackPriority(string Code, string Title, string Aim, IReadOnlyList<MeasureComparison> Rows, IReadOnlyList<TargetRow> Targets, IReadOnlyList<ActionView> Actions);
+
+/// <summary>A stored figure of the home area in the two compared years, so every number can be traced to its row.</summary>
+public sealed record StoredFigure(string Measure, string MeasureName, string Area, string From, string To, decimal Value, string Unit, string Source, string SourceNote, string? EnteredBy, DateTimeOffset EnteredAt);

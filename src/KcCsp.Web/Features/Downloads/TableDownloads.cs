@@ -1,0 +1,75 @@
+using KcCsp.Data.Reporting;
+
+namespace KcCsp.Web.Features.Downloads;
+
+/// <summary>
+/// Every table on the portal's pages as CSV, built from the same view models the pages show, so a download never
+/// says something the page does not. Percentages of change are numbers (-5.8 means -5.8%), not text.
+/// </summary>
+public sealed class TableDownloads(DashboardService dashboard, ActionUpdates updates)
+{
+    public static readonly string[] MeasureHeaders =
+    [
+        "Measure code", "Measure", "Area", "Period from", "Period to", "Previous period from", "Previous period to",
+        "Previous", "Current", "Change %", "London rank", "Meeting target?", "Target", "Significant change?", "p-value",
+        "Source", "Source note",
+    ];
+
+    /// <summary>The home page's headline tables, one row per headline measure of every priority.</summary>
+    public async Task<CsvTable> HeadlinesAsync(CancellationToken ct = default)
+    {
+        var home = await dashboard.HomeAsync(ct);
+        var rows = home.Priorities.SelectMany(p => p.Headlines.Select(r => (IReadOnlyList<object?>)[p.Code, p.Title, .. MeasureCells(r)])).ToList();
+        return new CsvTable("kccsp-headline-measures.csv", ["Priority code", "Priority", .. MeasureHeaders], rows);
+    }
+
+    /// <summary>The home page's "Across the partnership" table.</summary>
+    public async Task<CsvTable> PartnershipAsync(CancellationToken ct = default)
+    {
+        var home = await dashboard.HomeAsync(ct);
+        return new CsvTable("kccsp-partnership-measures.csv", MeasureHeaders, home.PartnershipMeasures.Select(MeasureCells).ToList());
+    }
+
+    public async Task<CsvTable?> PriorityMeasuresAsync(string code, CancellationToken ct = default) =>
+        await dashboard.PriorityAsync(code, ct) is { } page
+            ? new CsvTable($"kccsp-{page.Code}-measures.csv", MeasureHeaders, page.Rows.Select(MeasureCells).ToList())
+            : null;
+
+    public async Task<CsvTable?> PriorityTargetsAsync(string code, CancellationToken ct = default) =>
+        await dashboard.PriorityAsync(code, ct) is { } page
+            ? new CsvTable($"kccsp-{page.Code}-targets.csv", ["Measure code", "Measure", "Year", "Target as printed", "Read as", "Set"],
+                page.Targets.Select(t => (IReadOnlyList<object?>)[t.Measure, t.MeasureName, t.FinancialYear, t.AsPrinted, t.Meaning, t.Set]).ToList())
+            : null;
+
+    public async Task<CsvTable?> PriorityActionsAsync(string code, CancellationToken ct = default)
+    {
+        if (await dashboard.PriorityAsync(code, ct) is not { } page) return null;
+        var actions = await updates.WithLatestAsync(page.ActionsByTheme.SelectMany(g => g).ToList(), ct);
+        return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, actions.Select(ActionCells).ToList());
+    }
+
+    /// <summary>The data table behind one chart of a priority page.</summary>
+    public async Task<CsvTable?> PriorityChartAsync(string code, string measure, CancellationToken ct = default)
+    {
+        if (await dashboard.PriorityAsync(code, ct) is not { } page) return null;
+        var chart = page.Charts.FirstOrDefault(c => c.Id == $"chart-{measure}");
+        if (chart is null) return null;
+        var row = page.Rows.Single(r => r.Measure == measure);
+        // The chart's own table shows formatted values; the CSV carries the numbers behind them.
+        var values = new[] { row.Previous, row.Value };
+        var rows = chart.Rows.Select((r, i) => (IReadOnlyList<object?>)[r[0], values[i]]).ToList();
+        return new CsvTable($"kccsp-{page.Code}-chart-{measure}.csv", chart.Headers, rows);
+    }
+
+    public static readonly string[] ActionHeaders = ["Action id", "Theme", "Action", "Detail", "Lead agency", "Due", "Status", "Complete %", "Latest update"];
+
+    public static IReadOnlyList<object?> ActionCells(ActionView a) =>
+        [a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, a.LatestUpdate?.Summary];
+
+    public static IReadOnlyList<object?> MeasureCells(MeasureComparison r) =>
+    [
+        r.Measure, r.MeasureName, r.Area, r.Period.From, r.Period.To, r.PreviousPeriod.From, r.PreviousPeriod.To,
+        r.Previous, r.Value, r.ChangePercent, r.LondonRank, $"{r.StatusIcon} {r.Status}", r.Target?.AsPrinted,
+        r.Significance is { } s ? (s.Significant ? "yes" : "no") : null, r.Significance?.PValue, r.Source, r.SourceNote,
+    ];
+}

@@ -1,0 +1,64 @@
+using KcCsp.Data;
+using KcCsp.Data.Reporting;
+using KcCsp.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Web.Features;
+
+/// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
+public sealed class BadPeriodException(string parameter, string message) : Exception(message)
+{
+    public string Parameter { get; } = parameter;
+}
+
+/// <summary>A financial year to date: the year and the last calendar month included.</summary>
+public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
+{
+    public LikeForLike Periods => LikeForLike.YearToDate(Year, ToMonth);
+
+    /// <summary>"2009-10-to-2010-01": the year and the last month, safe in a file name.</summary>
+    public string FileNamePart => $"{Year.StartYear}-{(Year.StartYear + 1) % 100:D2}-to-{Periods.Current.To}";
+}
+
+/// <summary>
+/// Which period a download or an API call describes when the request does not say: the latest month with imported
+/// data when there is any, otherwise the period the plan's published figures describe (2009/10 to January).
+/// </summary>
+public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
+{
+    public async Task<ReportingPeriod> DefaultAsync(CancellationToken ct = default)
+    {
+        if (await monthly.LatestImportedMonthAsync(ct) is { } latest) return new ReportingPeriod(latest.FinancialYear, latest.Month);
+        var plan = await db.Plans.AsNoTracking().OrderBy(p => p.Id).FirstAsync(ct);
+        return new ReportingPeriod(plan.ReportingYear, plan.ReportingToMonth);
+    }
+
+    /// <summary>
+    /// The period a request names. A year without a month means the whole year (to March), unless it is the default
+    /// year, which runs to the default month; a month without a year belongs to the default year.
+    /// </summary>
+    public async Task<ReportingPeriod> ResolveAsync(string? year, int? toMonth, CancellationToken ct = default)
+    {
+        if (toMonth is { } m && m is < 1 or > 12)
+            throw new BadPeriodException("toMonth", $"toMonth: {m} is not a calendar month (1-12).");
+        var fallback = await DefaultAsync(ct);
+        if (string.IsNullOrWhiteSpace(year)) return new ReportingPeriod(fallback.Year, toMonth ?? fallback.ToMonth);
+
+        FinancialYear fy;
+        try
+        {
+            fy = FinancialYear.Parse(year);
+        }
+        catch (FormatException e)
+        {
+            throw new BadPeriodException("year", $"year: {e.Message}");
+        }
+        return new ReportingPeriod(fy, toMonth ?? (fy == fallback.Year ? fallback.ToMonth : FinancialYear.FirstMonth - 1));
+    }
+
+    public static YearMonth ParseMonth(string parameter, string value)
+    {
+        if (YearMonth.TryParse(value, out var month)) return month;
+        throw new BadPeriodException(parameter, $"{parameter}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).");
+    }
+}
