@@ -1,3 +1,4 @@
+using KcCsp.Data.Importing;
 using KcCsp.Data.Reporting;
 using KcCsp.Data.Seed;
 using Microsoft.EntityFrameworkCore;
@@ -53,6 +54,8 @@ public static class DatabaseSetup
         services.AddDbContext<KcCspDbContext>(o => Configure(o, provider, connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<PlanSeeder>();
+        services.AddScoped<CategorySeeder>();
+        services.AddCrimeImporting();
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
         return services;
@@ -65,5 +68,6 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
     }
 }

@@ -11,7 +11,7 @@ namespace KcCsp.Web.Cli;
 /// <summary>Command-line verbs of the portal's executable: `dotnet run --project src/KcCsp.Web -- &lt;verb&gt;`.</summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["migrate", "measure"];
+    private static readonly string[] Verbs = ["migrate", "measure", "import", "import-population"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -85,6 +85,8 @@ public static class CliApp
             return 0;
         });
         root.Subcommands.Add(measure);
+        root.Subcommands.Add(ImportCommands.Import(() => BuildHost(configure), stdout, stderr));
+        root.Subcommands.Add(ImportCommands.ImportPopulation(() => BuildHost(configure), stdout, stderr));
 
         var parseResult = root.Parse(args);
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
