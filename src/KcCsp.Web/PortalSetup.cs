@@ -1,5 +1,6 @@
 using KcCsp.Data;
 using KcCsp.Web.Features;
+using KcCsp.Web.Features.Importing;
 using Serilog;
 
 namespace KcCsp.Web;
@@ -62,6 +63,7 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DashboardService>();
+        builder.AddImporting();
     }
 
     public static void UsePortal(this WebApplication app)
@@ -77,5 +79,6 @@ public static class PortalSetup
         app.UseRouting();
         app.MapHealthChecks("/health");
         app.MapControllers();
+        app.UseImporting();
     }
 }
