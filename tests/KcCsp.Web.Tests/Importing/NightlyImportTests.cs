@@ -104,8 +104,8 @@ public sealed class NightlyImportTests : IAsyncLifetime
     [Fact]
     public async Task The_recurring_job_is_registered_with_the_configured_schedule()
     {
-        using var scope = factory.Services.CreateScope();
-        using var connection = Hangfire.JobStorage.Current.GetConnection();
+        (await factory.CreateClient().GetAsync("/health")).EnsureSuccessStatusCode();
+        using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
         var job = jobs.Single(j => j.Id == NightlyImport.JobId);
         job.Cron.Should().Be("0 2 * * *");

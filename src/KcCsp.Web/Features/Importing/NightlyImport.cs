@@ -212,9 +212,13 @@ public static class NightlyImportSetup
         // TODO(integrator): the dashboard is for admins only; once sign-in is merged, replace the local-only filter
         // with one that checks the Admin role. Until then it answers requests from this machine only.
         app.UseHangfireDashboard("/jobs", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-        var settings = app.Services.GetRequiredService<IOptions<NightlyImportOptions>>().Value;
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyImport>(NightlyImport.JobId,
-            job => job.RunAsync(CancellationToken.None), settings.NightlyCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone) });
+        // Registered once the host has started: by then the database (and with it Hangfire's storage) exists.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var settings = app.Services.GetRequiredService<IOptions<NightlyImportOptions>>().Value;
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyImport>(NightlyImport.JobId,
+                job => job.RunAsync(CancellationToken.None), settings.NightlyCron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone) });
+        });
     }
 }
