@@ -5,6 +5,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
 
 namespace KcCsp.Data.Importing;
 
@@ -53,28 +54,60 @@ public static class BulkTables
     };
 }
 
-/// <summary>SQLite: one prepared INSERT, re-executed with new parameter values, inside the one transaction.</summary>
+/// <summary>
+/// SQLite: one prepared INSERT, re-executed with new values, inside the one transaction. Values are bound through
+/// SQLitePCLRaw (the library under Microsoft.Data.Sqlite) on the same connection: a SqliteParameter per value costs
+/// more than the insert itself at millions of rows.
+/// </summary>
 public sealed class SqliteBulkWriter : IBulkWriter
 {
-    public async Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct)
+    public Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct)
     {
-        await using var cmd = (SqliteCommand)connection.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)transaction;
-        cmd.CommandText = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => $"$p{i}"))})";
-        var parameters = table.Columns.Select((c, i) => cmd.Parameters.Add($"$p{i}", c.IsText ? SqliteType.Text : SqliteType.Integer)).ToArray();
-        cmd.Prepare();
-        long written = 0;
-        foreach (var row in rows)
+        var handle = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", table.Columns.Select(_ => "?"))})";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        using (statement)
         {
-            for (var i = 0; i < parameters.Length; i++)
+            var columns = table.Columns.ToArray();
+            var utf8 = new Dictionary<string, byte[]>();
+            long written = 0;
+            foreach (var row in rows)
             {
-                var column = table.Columns[i];
-                parameters[i].Value = column.IsText ? (object?)column.Text!(row) ?? DBNull.Value : column.Integer!(row);
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    var column = columns[i];
+                    if (!column.IsText)
+                    {
+                        raw.sqlite3_bind_int64(statement, i + 1, column.Integer!(row));
+                    }
+                    else if (column.Text!(row) is { } text)
+                    {
+                        // Text values repeat (small-area codes): encode each distinct one once.
+                        if (!utf8.TryGetValue(text, out var bytes))
+                        {
+                            bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                            if (utf8.Count < 100_000) utf8[text] = bytes;
+                        }
+                        raw.sqlite3_bind_text(statement, i + 1, bytes);
+                    }
+                    else
+                    {
+                        raw.sqlite3_bind_null(statement, i + 1);
+                    }
+                }
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE) Check(handle, rc);
+                raw.sqlite3_reset(statement);
+                if ((++written & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
             }
-            cmd.ExecuteNonQuery();
-            if ((++written & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
+            return Task.FromResult(written);
         }
-        return written;
+    }
+
+    private static void Check(sqlite3 handle, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(handle).utf8_to_string()}", rc);
     }
 }
 
