@@ -288,4 +288,42 @@ public sealed class ImportTests : IAsyncLifetime
         json.GetProperty("report").GetProperty("layout").GetString().Should().StartWith("wide");
         (await MeasureAsync(factory, "personal-robbery", toMonth: 5)).GetProperty("value").GetDecimal().Should().Be(23);
     }
+
+    [Fact]
+    public async Task With_populations_the_london_rank_is_computed_from_all_32_boroughs()
+    {
+        var historicPath = TestEnvironment.DataFile(Historic);
+        var file = ExtractFile.ReadWide(historicPath);
+        await ImportAsync(factory, historicPath);
+        var (exit, stdout, stderr) = await factory.RunCliAsync("import-population", TestEnvironment.DataFile("population/london-borough-population-density-1999-2050.csv"));
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("33 boroughs");
+
+        // The rank the test computes itself: drugs offences per 1,000 residents (2009 mid-year estimates), April-January.
+        var populations = File.ReadLines(TestEnvironment.DataFile("population/london-borough-population-density-1999-2050.csv")).Skip(1)
+            .Select(ExtractFile.Split).Where(c => c[0].StartsWith("E09") && c[0] != "E09000001" && c[2] == "2009")
+            .ToDictionary(c => c[1], c => decimal.Parse(c[4]));
+        var rates = populations.ToDictionary(p => p.Key, p => file.Sum(p.Key, (major, _) => major == "Drugs", 200904, 201001) / p.Value * 1000);
+        rates.Should().HaveCount(32);
+        var fromLowest = rates.Values.Count(r => r < rates[KandC]) + 1;
+        var expected = new KcCsp.Domain.LondonRank(fromLowest, 32).Phrase;
+
+        var drugs = await MeasureAsync(factory, "drugs-offences");
+        drugs.GetProperty("londonRankSource").GetString().Should().Be("computed");
+        drugs.GetProperty("londonRank").GetString().Should().Be(expected);
+        drugs.GetProperty("published").GetProperty("londonRank").GetString().Should().Be("6th highest");
+
+        var rate = await MeasureAsync(factory, "serious-acquisitive-crime-rate");
+        rate.GetProperty("source").GetString().Should().Be("imported");
+    }
+
+    [Fact]
+    public async Task A_population_file_with_problems_is_refused_whole()
+    {
+        var path = Path.Combine(factory.WorkDirectory, "population.csv");
+        await File.WriteAllTextAsync(path, "Code,Name,Year,Source,Population\r\nE09000020,Kensington and Chelsea,2009,ONS MYE,many\r\nE12000007,London,2009,ONS MYE,7000000\r\n");
+        var (exit, _, stderr) = await factory.RunCliAsync("import-population", path);
+        exit.Should().Be(2);
+        stderr.Should().Contain("line 2, column 5 (Population): 'many' is not a population");
+    }
 }
