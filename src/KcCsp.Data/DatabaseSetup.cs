@@ -1,4 +1,5 @@
 using KcCsp.Data.People;
+using KcCsp.Data.Importing;
 using KcCsp.Data.Reporting;
 using KcCsp.Data.Seed;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,8 @@ public static class DatabaseSetup
         services.AddDbContext<KcCspDbContext>(o => Configure(o, provider, connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<PlanSeeder>();
+        services.AddScoped<CategorySeeder>();
+        services.AddCrimeImporting();
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
         services.AddPeopleData();
@@ -71,5 +74,6 @@ public static class DatabaseSetup
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);
+        await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
     }
 }

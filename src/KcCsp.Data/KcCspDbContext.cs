@@ -39,6 +39,15 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
         if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new AuditTrailIsAppendOnlyException();
     }
+    public DbSet<CrimeCategory> CrimeCategories => Set<CrimeCategory>();
+    public DbSet<CategoryAlias> CategoryAliases => Set<CategoryAlias>();
+    public DbSet<MeasureCategory> MeasureCategories => Set<MeasureCategory>();
+    public DbSet<CrimeImport> CrimeImports => Set<CrimeImport>();
+    public DbSet<CrimeCount> CrimeCounts => Set<CrimeCount>();
+    public DbSet<ImportCoverage> ImportCoverages => Set<ImportCoverage>();
+    public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
+    public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
+    public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

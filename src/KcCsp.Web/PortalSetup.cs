@@ -1,6 +1,7 @@
 using KcCsp.Data;
 using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
+using KcCsp.Web.Features.Importing;
 using Serilog;
 
 namespace KcCsp.Web;
@@ -65,6 +66,7 @@ public static class PortalSetup
         builder.Services.AddScoped<DashboardService>();
         builder.AddPeople();
         builder.Services.AddOpenData();
+        builder.AddImporting();
     }
 
     public static void UsePortal(this WebApplication app)
@@ -83,5 +85,6 @@ public static class PortalSetup
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
         app.MapOpenData();
+        app.UseImporting();
     }
 }

@@ -61,6 +61,16 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("POST /admin/users/{id}/lock", "/admin/users/nobody/lock", Admins, Ok: 404),
         new("POST /admin/users/{id}/unlock", "/admin/users/nobody/unlock", Admins, Ok: 404),
         new("GET /admin/audit", "/admin/audit", Admins),
+        // Crime-extract imports and category mappings: analysts (issue 3); the jobs dashboard: admins.
+        new("GET /imports", "/imports", Analysts),
+        new("POST /imports", "/imports", Analysts, Ok: 422),
+        new("GET /imports/{id:int}", "/imports/999999", Analysts, Ok: 404),
+        new("POST /imports/{id:int}/rollback", "/imports/999999/rollback", Analysts, Ok: 404),
+        new("POST /imports/population", "/imports/population", Analysts, Ok: 422),
+        new("GET /categories", "/categories", Analysts),
+        new("POST /categories/aliases/{id:int}", "/categories/aliases/999999", Analysts, Ok: 404),
+        new("POST /categories", "/categories", Analysts, Ok: 422),
+        new("ANY /jobs/{**path}", "/jobs", Admins),
         // Board pack, CSV downloads and the read-only JSON API: everyone signed in reads them (issue 5).
         new("GET /board-pack", "/board-pack", SignedIn),
         new("GET /measures.csv", "/measures.csv", SignedIn),
@@ -161,6 +171,6 @@ public sealed class AuthorizationTests : IAsyncLifetime
                 if (problem is not null) failures.Add($"{identity,-9} {rule.Method} {rule.Path}: {problem}");
             }
         }
-        failures.Should().BeEmpty();
+        failures.Should().BeEmpty(string.Join("\n", failures));
     }
 }

@@ -165,6 +165,198 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.CategoryAlias", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("character varying(420)");
+
+                    b.Property<string>("MajorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("MappedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MappedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("MinorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("CategoryAliases");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCategory", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("MajorGroup")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("CrimeCategories");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AliasId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SmallAreaCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AliasId");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("ImportId");
+
+                    b.ToTable("CrimeCounts");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeImport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AreaCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CountsStored")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("FirstMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("LastMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Layout")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("MonthCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("RolledBackAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RolledBackBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("CrimeImports");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.Property<int>("Id")
@@ -221,6 +413,65 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("Figures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ImportId", "AreaId", "Month");
+
+                    b.HasIndex("AreaId", "Month");
+
+                    b.ToTable("ImportCoverages");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportSourceState", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastModified")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastOutcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("LastSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.ToTable("ImportSourceStates");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
@@ -282,6 +533,76 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.HasIndex("RateOfMeasureId");
 
                     b.ToTable("Measures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
+                {
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsDefining")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("MeasureId", "CategoryId");
+
+                    b.HasIndex("CategoryId");
+
+                    b.ToTable("MeasureCategories");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureMonthValue", b =>
+                {
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MeasureId", "AreaId", "Month");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("ImportId");
+
+                    b.ToTable("MeasureMonthValues");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.NightlyImportRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Log")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("NightlyImportRuns");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
@@ -783,6 +1104,37 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.CategoryAlias", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CrimeCategory", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Category");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
+                        .WithMany()
+                        .HasForeignKey("AliasId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "Area")
@@ -802,6 +1154,21 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Measure");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Priority", "Priority")
@@ -817,6 +1184,46 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Priority");
 
                     b.Navigation("RateOfMeasure");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CrimeCategory", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Measure", "Measure")
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Category");
+
+                    b.Navigation("Measure");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureMonthValue", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

@@ -154,6 +154,190 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.CategoryAlias", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MajorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("MappedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MappedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MinorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("CategoryAliases");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCategory", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MajorGroup")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("CrimeCategories");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AliasId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmallAreaCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AliasId");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("ImportId");
+
+                    b.ToTable("CrimeCounts");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeImport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CountsStored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LastMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Layout")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MonthCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RolledBackAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RolledBackBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("CrimeImports");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.Property<int>("Id")
@@ -208,6 +392,63 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Figures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ImportId", "AreaId", "Month");
+
+                    b.HasIndex("AreaId", "Month");
+
+                    b.ToTable("ImportCoverages");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportSourceState", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastModified")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastOutcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.ToTable("ImportSourceStates");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
@@ -267,6 +508,74 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.HasIndex("RateOfMeasureId");
 
                     b.ToTable("Measures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
+                {
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDefining")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MeasureId", "CategoryId");
+
+                    b.HasIndex("CategoryId");
+
+                    b.ToTable("MeasureCategories");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureMonthValue", b =>
+                {
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MeasureId", "AreaId", "Month");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("ImportId");
+
+                    b.ToTable("MeasureMonthValues");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.NightlyImportRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Log")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("NightlyImportRuns");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
@@ -752,6 +1061,37 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.CategoryAlias", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CrimeCategory", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Category");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
+                        .WithMany()
+                        .HasForeignKey("AliasId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "Area")
@@ -771,6 +1111,21 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Measure");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Priority", "Priority")
@@ -786,6 +1141,46 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Priority");
 
                     b.Navigation("RateOfMeasure");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.CrimeCategory", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Measure", "Measure")
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Category");
+
+                    b.Navigation("Measure");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.MeasureMonthValue", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

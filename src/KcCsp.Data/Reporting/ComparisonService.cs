@@ -60,6 +60,8 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
         var evaluation = Evaluate(measure, target, current, previous, complete, projected, periods.Current.MonthCount);
         var (rank, rankSource) = await LondonRankAsync(measure, area, periods.Current, current, ct);
 
+        var published = await PublishedAsync(measure, area, periods, current, ct);
+
         SignificanceView? significance = null;
         if (measure.Unit == MeasureUnit.Count && current is not null && previous is not null
             && decimal.IsInteger(current.Value) && decimal.IsInteger(previous.Value) && current.Value >= 0 && previous.Value >= 0)
@@ -92,7 +94,23 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
             Significance = significance,
             Source = current is null ? null : SourceWord(current.Source),
             SourceNote = current?.Note,
+            Published = published,
         };
+    }
+
+    /// <summary>The plan's own figures for the same periods, when the value shown now comes from somewhere else.</summary>
+    private async Task<PublishedView?> PublishedAsync(Measure measure, Area area, LikeForLike periods, FoundValue? current, CancellationToken ct)
+    {
+        if (current is null || current.Source == FigureSource.Published) return null;
+        var figures = await db.Figures.AsNoTracking()
+            .Where(f => f.MeasureId == measure.Id && f.AreaId == area.Id && f.Source == FigureSource.Published)
+            .ToListAsync(ct);
+        var now = figures.FirstOrDefault(f => f.From == periods.Current.From && f.To == periods.Current.To);
+        if (now is null) return null;
+        var before = figures.FirstOrDefault(f => f.From == periods.Previous.From && f.To == periods.Previous.To);
+        return new PublishedView(now.Value, before?.Value, before is null ? null : Change.Percent(now.Value, before.Value),
+            now.PublishedLondonRank is { } rank ? new LondonRank(rank, 32).Phrase : null,
+            TargetStatusText.Word(now.PublishedStatus ?? TargetStatus.NoTarget));
     }
 
     private static TargetEvaluation Evaluate(Measure measure, Target? target, FoundValue? current, FoundValue? previous, bool complete, decimal? projected, int months)

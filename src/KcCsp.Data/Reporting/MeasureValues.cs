@@ -16,6 +16,11 @@ public sealed class MeasureValues(KcCspDbContext db)
 {
     public async Task<FoundValue?> FindAsync(Measure measure, Area area, Period period, CancellationToken ct = default)
     {
+        if (await ImportedAsync(measure, area, period, ct) is { } imported)
+        {
+            return imported;
+        }
+
         var figure = await db.Figures.AsNoTracking()
             .Where(f => f.MeasureId == measure.Id && f.AreaId == area.Id && f.From == period.From && f.To == period.To)
             .ToListAsync(ct);
@@ -40,6 +45,23 @@ public sealed class MeasureValues(KcCspDbContext db)
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The sum of the stored monthly values derived from imported crime extracts, when they cover every month of the
+    /// period (a period only partly covered is not reported as if it were whole).
+    /// </summary>
+    public async Task<FoundValue?> ImportedAsync(Measure measure, Area area, Period period, CancellationToken ct = default)
+    {
+        var months = await db.MeasureMonthValues.AsNoTracking()
+            .Where(v => v.MeasureId == measure.Id && v.AreaId == area.Id && v.Month >= period.From && v.Month <= period.To)
+            .Select(v => new { v.Value, v.ImportId })
+            .ToListAsync(ct);
+        if (months.Count == 0 || months.Count != period.MonthCount) return null;
+        var importIds = months.Select(m => m.ImportId).Distinct().Order().ToList();
+        var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).OrderBy(i => i.Id)
+            .Select(i => "#" + i.Id + " " + i.FileName).ToListAsync(ct);
+        return new FoundValue(months.Sum(m => m.Value), FigureSource.Imported, $"MPS crime extract, import {string.Join("; ", files)}", null);
     }
 
     /// <summary>The population used for a financial year: the mid-year estimate of the year it starts in.</summary>

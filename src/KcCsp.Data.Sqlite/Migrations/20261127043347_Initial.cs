@@ -88,6 +88,83 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCategories",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MajorGroup = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCategories", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CrimeImports",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Layout = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Rows = table.Column<long>(type: "INTEGER", nullable: false),
+                    CountsStored = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirstMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    MonthCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RolledBackAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ReportJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeImports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportSourceStates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ETag = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    LastModified = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LastOutcome = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportSourceStates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NightlyImportRuns",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    Log = table.Column<string>(type: "TEXT", nullable: false),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NightlyImportRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Plans",
                 columns: table => new
                 {
@@ -243,6 +320,56 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CategoryAliases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MajorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MinorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 420, nullable: false),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    MappedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    MappedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CategoryAliases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CategoryAliases_CrimeCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "CrimeCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportCoverages",
+                columns: table => new
+                {
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportCoverages", x => new { x.ImportId, x.AreaId, x.Month });
+                    table.ForeignKey(
+                        name: "FK_ImportCoverages_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ImportCoverages_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Priorities",
                 columns: table => new
                 {
@@ -263,6 +390,42 @@ namespace KcCsp.Data.Sqlite.Migrations
                         name: "FK_Priorities_Plans_PlanId",
                         column: x => x.PlanId,
                         principalTable: "Plans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_CategoryAliases_AliasId",
+                        column: x => x.AliasId,
+                        principalTable: "CategoryAliases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -444,6 +607,64 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MeasureCategories",
+                columns: table => new
+                {
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsDefining = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeasureCategories", x => new { x.MeasureId, x.CategoryId });
+                    table.ForeignKey(
+                        name: "FK_MeasureCategories_CrimeCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "CrimeCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MeasureCategories_Measures_MeasureId",
+                        column: x => x.MeasureId,
+                        principalTable: "Measures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MeasureMonthValues",
+                columns: table => new
+                {
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeasureMonthValues", x => new { x.MeasureId, x.AreaId, x.Month });
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_Measures_MeasureId",
+                        column: x => x.MeasureId,
+                        principalTable: "Measures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Targets",
                 columns: table => new
                 {
@@ -546,6 +767,43 @@ namespace KcCsp.Data.Sqlite.Migrations
                 column: "User");
 
             migrationBuilder.CreateIndex(
+                name: "IX_CategoryAliases_CategoryId",
+                table: "CategoryAliases",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CategoryAliases_Key",
+                table: "CategoryAliases",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCategories_Code",
+                table: "CrimeCategories",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_AliasId",
+                table: "CrimeCounts",
+                column: "AliasId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_AreaId",
+                table: "CrimeCounts",
+                column: "AreaId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_ImportId",
+                table: "CrimeCounts",
+                column: "ImportId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeImports_Sha256",
+                table: "CrimeImports",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Figures_AreaId",
                 table: "Figures",
                 column: "AreaId");
@@ -555,6 +813,32 @@ namespace KcCsp.Data.Sqlite.Migrations
                 table: "Figures",
                 columns: new[] { "MeasureId", "AreaId", "From", "To", "Source" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportCoverages_AreaId_Month",
+                table: "ImportCoverages",
+                columns: new[] { "AreaId", "Month" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportSourceStates_Url",
+                table: "ImportSourceStates",
+                column: "Url",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureCategories_CategoryId",
+                table: "MeasureCategories",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureMonthValues_AreaId",
+                table: "MeasureMonthValues",
+                column: "AreaId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureMonthValues_ImportId",
+                table: "MeasureMonthValues",
+                column: "ImportId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Measures_Code",
@@ -640,7 +924,25 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "CrimeCounts");
+
+            migrationBuilder.DropTable(
                 name: "Figures");
+
+            migrationBuilder.DropTable(
+                name: "ImportCoverages");
+
+            migrationBuilder.DropTable(
+                name: "ImportSourceStates");
+
+            migrationBuilder.DropTable(
+                name: "MeasureCategories");
+
+            migrationBuilder.DropTable(
+                name: "MeasureMonthValues");
+
+            migrationBuilder.DropTable(
+                name: "NightlyImportRuns");
 
             migrationBuilder.DropTable(
                 name: "Populations");
@@ -661,7 +963,16 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "CategoryAliases");
+
+            migrationBuilder.DropTable(
+                name: "CrimeImports");
+
+            migrationBuilder.DropTable(
                 name: "Measures");
+
+            migrationBuilder.DropTable(
+                name: "CrimeCategories");
 
             migrationBuilder.DropTable(
                 name: "Priorities");

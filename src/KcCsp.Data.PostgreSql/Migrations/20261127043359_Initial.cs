@@ -89,6 +89,83 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCategories",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    MajorGroup = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCategories", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CrimeImports",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FileName = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ImportedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Trigger = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Layout = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Rows = table.Column<long>(type: "bigint", nullable: false),
+                    CountsStored = table.Column<long>(type: "bigint", nullable: false),
+                    FirstMonth = table.Column<int>(type: "integer", nullable: false),
+                    LastMonth = table.Column<int>(type: "integer", nullable: false),
+                    MonthCount = table.Column<int>(type: "integer", nullable: false),
+                    AreaCount = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    RolledBackAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ReportJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeImports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportSourceStates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ETag = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    LastModified = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LastCheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastOutcome = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportSourceStates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NightlyImportRuns",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Log = table.Column<string>(type: "text", nullable: false),
+                    Succeeded = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NightlyImportRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Plans",
                 columns: table => new
                 {
@@ -244,6 +321,56 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CategoryAliases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MajorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    MinorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "character varying(420)", maxLength: 420, nullable: false),
+                    CategoryId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    MappedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    MappedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CategoryAliases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CategoryAliases_CrimeCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "CrimeCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportCoverages",
+                columns: table => new
+                {
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportCoverages", x => new { x.ImportId, x.AreaId, x.Month });
+                    table.ForeignKey(
+                        name: "FK_ImportCoverages_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ImportCoverages_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Priorities",
                 columns: table => new
                 {
@@ -264,6 +391,42 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         name: "FK_Priorities_Plans_PlanId",
                         column: x => x.PlanId,
                         principalTable: "Plans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_CategoryAliases_AliasId",
+                        column: x => x.AliasId,
+                        principalTable: "CategoryAliases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -445,6 +608,64 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MeasureCategories",
+                columns: table => new
+                {
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    CategoryId = table.Column<int>(type: "integer", nullable: false),
+                    IsDefining = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeasureCategories", x => new { x.MeasureId, x.CategoryId });
+                    table.ForeignKey(
+                        name: "FK_MeasureCategories_CrimeCategories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "CrimeCategories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MeasureCategories_Measures_MeasureId",
+                        column: x => x.MeasureId,
+                        principalTable: "Measures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MeasureMonthValues",
+                columns: table => new
+                {
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    ImportId = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeasureMonthValues", x => new { x.MeasureId, x.AreaId, x.Month });
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MeasureMonthValues_Measures_MeasureId",
+                        column: x => x.MeasureId,
+                        principalTable: "Measures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Targets",
                 columns: table => new
                 {
@@ -547,6 +768,43 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 column: "User");
 
             migrationBuilder.CreateIndex(
+                name: "IX_CategoryAliases_CategoryId",
+                table: "CategoryAliases",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CategoryAliases_Key",
+                table: "CategoryAliases",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCategories_Code",
+                table: "CrimeCategories",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_AliasId",
+                table: "CrimeCounts",
+                column: "AliasId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_AreaId",
+                table: "CrimeCounts",
+                column: "AreaId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeCounts_ImportId",
+                table: "CrimeCounts",
+                column: "ImportId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CrimeImports_Sha256",
+                table: "CrimeImports",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Figures_AreaId",
                 table: "Figures",
                 column: "AreaId");
@@ -556,6 +814,32 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 table: "Figures",
                 columns: new[] { "MeasureId", "AreaId", "From", "To", "Source" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportCoverages_AreaId_Month",
+                table: "ImportCoverages",
+                columns: new[] { "AreaId", "Month" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportSourceStates_Url",
+                table: "ImportSourceStates",
+                column: "Url",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureCategories_CategoryId",
+                table: "MeasureCategories",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureMonthValues_AreaId",
+                table: "MeasureMonthValues",
+                column: "AreaId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureMonthValues_ImportId",
+                table: "MeasureMonthValues",
+                column: "ImportId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Measures_Code",
@@ -641,7 +925,25 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "CrimeCounts");
+
+            migrationBuilder.DropTable(
                 name: "Figures");
+
+            migrationBuilder.DropTable(
+                name: "ImportCoverages");
+
+            migrationBuilder.DropTable(
+                name: "ImportSourceStates");
+
+            migrationBuilder.DropTable(
+                name: "MeasureCategories");
+
+            migrationBuilder.DropTable(
+                name: "MeasureMonthValues");
+
+            migrationBuilder.DropTable(
+                name: "NightlyImportRuns");
 
             migrationBuilder.DropTable(
                 name: "Populations");
@@ -662,7 +964,16 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "CategoryAliases");
+
+            migrationBuilder.DropTable(
+                name: "CrimeImports");
+
+            migrationBuilder.DropTable(
                 name: "Measures");
+
+            migrationBuilder.DropTable(
+                name: "CrimeCategories");
 
             migrationBuilder.DropTable(
                 name: "Priorities");

@@ -1,0 +1,101 @@
+using KcCsp.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KcCsp.Data.Configuration;
+
+internal sealed class CrimeCategoryConfiguration : IEntityTypeConfiguration<CrimeCategory>
+{
+    public void Configure(EntityTypeBuilder<CrimeCategory> e)
+    {
+        e.HasIndex(c => c.Code).IsUnique();
+        e.Property(c => c.Code).HasMaxLength(80);
+        e.Property(c => c.Name).HasMaxLength(200);
+        e.Property(c => c.MajorGroup).HasMaxLength(200);
+    }
+}
+
+internal sealed class CategoryAliasConfiguration : IEntityTypeConfiguration<CategoryAlias>
+{
+    public void Configure(EntityTypeBuilder<CategoryAlias> e)
+    {
+        e.HasIndex(a => a.Key).IsUnique();
+        e.Property(a => a.Key).HasMaxLength(420);
+        e.Property(a => a.MajorName).HasMaxLength(200);
+        e.Property(a => a.MinorName).HasMaxLength(200);
+        e.Property(a => a.MappedBy).HasMaxLength(256);
+        e.HasOne(a => a.Category).WithMany().HasForeignKey(a => a.CategoryId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class MeasureCategoryConfiguration : IEntityTypeConfiguration<MeasureCategory>
+{
+    public void Configure(EntityTypeBuilder<MeasureCategory> e)
+    {
+        e.HasKey(m => new { m.MeasureId, m.CategoryId });
+        e.HasOne(m => m.Measure).WithMany().HasForeignKey(m => m.MeasureId);
+        e.HasOne(m => m.Category).WithMany().HasForeignKey(m => m.CategoryId);
+    }
+}
+
+internal sealed class CrimeImportConfiguration : IEntityTypeConfiguration<CrimeImport>
+{
+    public void Configure(EntityTypeBuilder<CrimeImport> e)
+    {
+        e.HasIndex(i => i.Sha256);
+        e.Property(i => i.FileName).HasMaxLength(400);
+        e.Property(i => i.Sha256).HasMaxLength(64);
+        e.Property(i => i.ImportedBy).HasMaxLength(256);
+        e.Property(i => i.RolledBackBy).HasMaxLength(256);
+        e.Property(i => i.Layout).HasMaxLength(400);
+    }
+}
+
+internal sealed class CrimeCountConfiguration : IEntityTypeConfiguration<CrimeCount>
+{
+    public void Configure(EntityTypeBuilder<CrimeCount> e)
+    {
+        // Only the import id is indexed: counts are loaded in import order, so the index grows at its end and
+        // bulk loads stay fast; every read of counts is by import.
+        e.HasIndex(c => c.ImportId);
+        e.Property(c => c.SmallAreaCode).HasMaxLength(20);
+        e.HasOne<CrimeImport>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Area>().WithMany().HasForeignKey(c => c.AreaId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<CategoryAlias>().WithMany().HasForeignKey(c => c.AliasId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ImportCoverageConfiguration : IEntityTypeConfiguration<ImportCoverage>
+{
+    public void Configure(EntityTypeBuilder<ImportCoverage> e)
+    {
+        e.HasKey(c => new { c.ImportId, c.AreaId, c.Month });
+        e.HasIndex(c => new { c.AreaId, c.Month });
+        e.HasOne<CrimeImport>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Area>().WithMany().HasForeignKey(c => c.AreaId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MeasureMonthValueConfiguration : IEntityTypeConfiguration<MeasureMonthValue>
+{
+    public void Configure(EntityTypeBuilder<MeasureMonthValue> e)
+    {
+        e.HasKey(v => new { v.MeasureId, v.AreaId, v.Month });
+        e.HasOne<Measure>().WithMany().HasForeignKey(v => v.MeasureId);
+        e.HasOne<Area>().WithMany().HasForeignKey(v => v.AreaId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<CrimeImport>().WithMany().HasForeignKey(v => v.ImportId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ImportSourceStateConfiguration : IEntityTypeConfiguration<ImportSourceState>
+{
+    public void Configure(EntityTypeBuilder<ImportSourceState> e)
+    {
+        e.HasIndex(s => s.Url).IsUnique();
+        e.Property(s => s.Url).HasMaxLength(1000);
+        e.Property(s => s.ETag).HasMaxLength(400);
+        e.Property(s => s.LastModified).HasMaxLength(100);
+        e.Property(s => s.LastSha256).HasMaxLength(64);
+        e.Property(s => s.LastOutcome).HasMaxLength(1000);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Data;
+using System.Data.Common;
+using KcCsp.Data.Model;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+using SQLitePCL;
+
+namespace KcCsp.Data.Importing;
+
+/// <summary>
+/// Writes many rows inside the caller's transaction through the provider's bulk path: EF Core's SaveChanges is for
+/// forms, not for millions of monthly counts. Only integer and text columns are needed.
+/// </summary>
+public interface IBulkWriter
+{
+    Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct);
+}
+
+public sealed record BulkColumn<T>(string Name, Func<T, long>? Integer = null, Func<T, string?>? Text = null)
+{
+    public bool IsText => Text is not null;
+}
+
+public sealed record BulkTable<T>(string Name, IReadOnlyList<BulkColumn<T>> Columns);
+
+/// <summary>The tables the importer fills in bulk (names as EF Core maps them).</summary>
+public static class BulkTables
+{
+    public static readonly BulkTable<CrimeCount> Counts = new("CrimeCounts",
+    [
+        new("ImportId", c => c.ImportId), new("AreaId", c => c.AreaId), new("SmallAreaCode", Text: c => c.SmallAreaCode),
+        new("AliasId", c => c.AliasId), new("Month", c => c.Month.ToYyyyMm()), new("Count", c => c.Count),
+    ]);
+
+    public static readonly BulkTable<ImportCoverage> Coverage = new("ImportCoverages",
+    [
+        new("ImportId", c => c.ImportId), new("AreaId", c => c.AreaId), new("Month", c => c.Month.ToYyyyMm()),
+    ]);
+
+    public static readonly BulkTable<MeasureMonthValue> MeasureValues = new("MeasureMonthValues",
+    [
+        new("MeasureId", v => v.MeasureId), new("AreaId", v => v.AreaId), new("Month", v => v.Month.ToYyyyMm()),
+        new("Value", v => v.Value), new("ImportId", v => v.ImportId),
+    ]);
+
+    public static IBulkWriter For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteBulkWriter(),
+        DatabaseProvider.PostgreSQL => new PostgresBulkWriter(),
+        DatabaseProvider.SqlServer => new SqlServerBulkWriter(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+}
+
+/// <summary>
+/// SQLite: one prepared INSERT, re-executed with new values, inside the one transaction. Values are bound through
+/// SQLitePCLRaw (the library under Microsoft.Data.Sqlite) on the same connection: a SqliteParameter per value costs
+/// more than the insert itself at millions of rows.
+/// </summary>
+public sealed class SqliteBulkWriter : IBulkWriter
+{
+    public Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct)
+    {
+        var handle = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", table.Columns.Select(_ => "?"))})";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        using (statement)
+        {
+            var columns = table.Columns.ToArray();
+            var utf8 = new Dictionary<string, byte[]>();
+            long written = 0;
+            foreach (var row in rows)
+            {
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    var column = columns[i];
+                    if (!column.IsText)
+                    {
+                        raw.sqlite3_bind_int64(statement, i + 1, column.Integer!(row));
+                    }
+                    else if (column.Text!(row) is { } text)
+                    {
+                        // Text values repeat (small-area codes): encode each distinct one once.
+                        if (!utf8.TryGetValue(text, out var bytes))
+                        {
+                            bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                            if (utf8.Count < 100_000) utf8[text] = bytes;
+                        }
+                        raw.sqlite3_bind_text(statement, i + 1, bytes);
+                    }
+                    else
+                    {
+                        raw.sqlite3_bind_null(statement, i + 1);
+                    }
+                }
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE) Check(handle, rc);
+                raw.sqlite3_reset(statement);
+                if ((++written & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
+            }
+            return Task.FromResult(written);
+        }
+    }
+
+    private static void Check(sqlite3 handle, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(handle).utf8_to_string()}", rc);
+    }
+}
+
+/// <summary>PostgreSQL: binary COPY, inside the caller's transaction.</summary>
+public sealed class PostgresBulkWriter : IBulkWriter
+{
+    public async Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var integerType = new Dictionary<string, NpgsqlDbType>();
+        // Column widths as the migrations made them (integer or bigint), so COPY's binary format matches.
+        await using (var cmd = new NpgsqlCommand("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = @t", npgsql, (NpgsqlTransaction)transaction))
+        {
+            cmd.Parameters.AddWithValue("t", table.Name);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                integerType[reader.GetString(0)] = reader.GetString(1) == "bigint" ? NpgsqlDbType.Bigint : NpgsqlDbType.Integer;
+        }
+        var columns = string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""));
+        await using var importer = await npgsql.BeginBinaryImportAsync($"COPY \"{table.Name}\" ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        long written = 0;
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            foreach (var column in table.Columns)
+            {
+                if (column.IsText)
+                {
+                    var text = column.Text!(row);
+                    if (text is null) await importer.WriteNullAsync(ct);
+                    else await importer.WriteAsync(text, NpgsqlDbType.Text, ct);
+                }
+                else if (integerType.GetValueOrDefault(column.Name, NpgsqlDbType.Integer) == NpgsqlDbType.Bigint)
+                {
+                    await importer.WriteAsync(column.Integer!(row), NpgsqlDbType.Bigint, ct);
+                }
+                else
+                {
+                    await importer.WriteAsync(checked((int)column.Integer!(row)), NpgsqlDbType.Integer, ct);
+                }
+            }
+            written++;
+        }
+        await importer.CompleteAsync(ct);
+        return written;
+    }
+}
+
+/// <summary>SQL Server: SqlBulkCopy in batches of rows held in a DataTable, inside the caller's transaction.</summary>
+public sealed class SqlServerBulkWriter : IBulkWriter
+{
+    private const int BatchRows = 50_000;
+
+    public async Task<long> WriteAsync<T>(DbConnection connection, DbTransaction transaction, BulkTable<T> table, IEnumerable<T> rows, CancellationToken ct)
+    {
+        using var copy = new SqlBulkCopy((SqlConnection)connection, SqlBulkCopyOptions.CheckConstraints, (SqlTransaction)transaction)
+        {
+            DestinationTableName = $"[{table.Name}]",
+            BulkCopyTimeout = 0,
+        };
+        using var data = new DataTable();
+        foreach (var column in table.Columns)
+        {
+            data.Columns.Add(column.Name, column.IsText ? typeof(string) : typeof(long));
+            copy.ColumnMappings.Add(column.Name, column.Name);
+        }
+        long written = 0;
+        var values = new object?[table.Columns.Count];
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var column = table.Columns[i];
+                values[i] = column.IsText ? (object?)column.Text!(row) ?? DBNull.Value : column.Integer!(row);
+            }
+            data.Rows.Add(values);
+            if (data.Rows.Count == BatchRows)
+            {
+                await copy.WriteToServerAsync(data, ct);
+                data.Clear();
+            }
+            written++;
+        }
+        if (data.Rows.Count > 0) await copy.WriteToServerAsync(data, ct);
+        return written;
+    }
+}

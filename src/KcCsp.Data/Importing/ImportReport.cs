@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KcCsp.Data.Importing;
+
+/// <summary>What an import held and what it changed: stored with the import as JSON, printed by the CLI, shown on the Imports page.</summary>
+public sealed record ImportReport
+{
+    public int ImportId { get; init; }
+    public required string FileName { get; init; }
+    public required string Sha256 { get; init; }
+    public required string Layout { get; init; }
+    public long Rows { get; init; }
+    public long CountsStored { get; init; }
+    public string? FirstMonth { get; init; }
+    public string? LastMonth { get; init; }
+    public int MonthCount { get; init; }
+    public List<string> Areas { get; init; } = [];
+    /// <summary>Area names no earlier file had: added as areas outside the London ranking (airports, "Unknown").</summary>
+    public List<string> NewAreas { get; init; } = [];
+    public List<MajorCategoryTotal> TotalsByMajorCategory { get; init; } = [];
+    /// <summary>Area-months whose measures changed value, as counted (the list itself is capped).</summary>
+    public int RevisionCount { get; init; }
+    public List<Revision> Revisions { get; init; } = [];
+    public List<UnmappedCategory> UnmappedCategories { get; init; } = [];
+    /// <summary>Earlier imports that were authoritative for some of the area-months this one now covers.</summary>
+    public List<int> ReplacedImports { get; init; } = [];
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ImportReport? FromJson(string json) =>
+        string.IsNullOrWhiteSpace(json) || json == "{}" ? null : JsonSerializer.Deserialize<ImportReport>(json, Json);
+}
+
+public sealed record MajorCategoryTotal(string MajorCategory, long Total);
+
+/// <summary>An area-month whose figures an import (or a rollback, or a new mapping) changed: each measure from what to what.</summary>
+public sealed record Revision(string Area, string Month, List<MeasureChange> Changes);
+
+public sealed record MeasureChange(string Measure, long? From, long? To);
+
+public sealed record UnmappedCategory(int AliasId, string MajorCategory, string MinorCategory, long Total);
+
+public sealed record ValidationReport(string FileName, int ProblemCount, List<ImportProblem> Problems)
+{
+    public bool Truncated => ProblemCount > Problems.Count;
+}
+
+public enum ImportOutcomeKind { Imported, AlreadyImported, Invalid }
+
+public sealed record ImportOutcome(ImportOutcomeKind Kind, string Message, ImportReport? Report = null, ValidationReport? Validation = null, int? ImportId = null);

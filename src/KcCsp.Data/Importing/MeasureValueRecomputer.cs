@@ -1,0 +1,94 @@
+using KcCsp.Data.Model;
+using KcCsp.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace KcCsp.Data.Importing;
+
+/// <summary>
+/// Derives the stored monthly value of every crime-extract measure from the counts of the import that is
+/// authoritative for each area-month (the latest applied import covering it), and reports what changed.
+/// Runs inside the caller's transaction: after an import, a rollback, or a change of category mapping.
+/// </summary>
+public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer)
+{
+    public const int RevisionListCap = 500;
+
+    /// <param name="scopeImportId">Recompute the area-months this import covers; null recomputes every covered area-month.</param>
+    public async Task<(int RevisionCount, List<Revision> Revisions, List<int> PreviousImports)> RecomputeAsync(int? scopeImportId, CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Recomputing measure values needs the caller's transaction.");
+
+        // Every area-month in scope, and which applied import (if any) is now authoritative for it.
+        var inScope = db.ImportCoverages.AsQueryable();
+        if (scopeImportId is { } x)
+            inScope = inScope.Where(c => db.ImportCoverages.Any(k => k.ImportId == x && k.AreaId == c.AreaId && k.Month == c.Month));
+        var current = await inScope
+            .Where(c => db.CrimeImports.Any(i => i.Id == c.ImportId && i.Status == ImportStatus.Applied))
+            .GroupBy(c => new { c.AreaId, c.Month })
+            .Select(g => new { g.Key.AreaId, g.Key.Month, ImportId = g.Max(c => c.ImportId) })
+            .ToListAsync(ct);
+
+        var oldQuery = db.MeasureMonthValues.AsQueryable();
+        if (scopeImportId is { } y)
+            oldQuery = oldQuery.Where(v => db.ImportCoverages.Any(k => k.ImportId == y && k.AreaId == v.AreaId && k.Month == v.Month));
+        var old = await oldQuery.AsNoTracking().ToListAsync(ct);
+        var previousImports = old.Select(v => v.ImportId).Distinct().Order().ToList();
+
+        // Which measures each alias counts towards.
+        var definitions = await db.MeasureCategories.AsNoTracking().ToListAsync(ct);
+        var measureIds = definitions.Select(d => d.MeasureId).Distinct().Order().ToArray();
+        var aliasMeasures = (await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).Select(a => new { a.Id, a.CategoryId }).ToListAsync(ct))
+            .ToDictionary(a => a.Id, a => definitions.Where(d => d.CategoryId == a.CategoryId).Select(d => d.MeasureId).ToArray());
+
+        var aliasCategory = await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).ToDictionaryAsync(a => a.Id, a => a.CategoryId!.Value, ct);
+
+        var values = new Dictionary<(int Measure, int Area, int Month), MeasureMonthValue>();
+        foreach (var byImport in current.GroupBy(c => c.ImportId))
+        {
+            var importId = byImport.Key;
+            var authoritative = byImport.Select(c => (c.AreaId, c.Month.ToYyyyMm())).ToHashSet();
+            var sums = await db.CrimeCounts.AsNoTracking().Where(c => c.ImportId == importId)
+                .GroupBy(c => new { c.AreaId, c.Month, c.AliasId })
+                .Select(g => new { g.Key.AreaId, g.Key.Month, g.Key.AliasId, Total = g.Sum(c => (long)c.Count) })
+                .ToListAsync(ct);
+
+            // The measures this import can report: those with a defining category among its counts.
+            var present = sums.Select(s => aliasCategory.GetValueOrDefault(s.AliasId)).ToHashSet();
+            var reportable = measureIds.Where(m => definitions.Any(d => d.MeasureId == m && d.IsDefining && present.Contains(d.CategoryId))).ToArray();
+            foreach (var (areaId, month) in authoritative)
+                foreach (var m in reportable)
+                    values[(m, areaId, month)] = new MeasureMonthValue { MeasureId = m, AreaId = areaId, Month = YearMonth.FromYyyyMm(month), ImportId = importId };
+
+            foreach (var s in sums)
+            {
+                var month = s.Month.ToYyyyMm();
+                if (!authoritative.Contains((s.AreaId, month)) || !aliasMeasures.TryGetValue(s.AliasId, out var measures)) continue;
+                foreach (var m in measures)
+                    if (values.TryGetValue((m, s.AreaId, month), out var v)) v.Value += s.Total;
+            }
+        }
+
+        var deleteQuery = db.MeasureMonthValues.AsQueryable();
+        if (scopeImportId is { } z)
+            deleteQuery = deleteQuery.Where(v => db.ImportCoverages.Any(k => k.ImportId == z && k.AreaId == v.AreaId && k.Month == v.Month));
+        await deleteQuery.ExecuteDeleteAsync(ct);
+        await writer.WriteAsync(db.Database.GetDbConnection(), tx.GetDbTransaction(), BulkTables.MeasureValues,
+            values.Values.OrderBy(v => v.MeasureId).ThenBy(v => v.AreaId).ThenBy(v => v.Month.ToYyyyMm()), ct);
+
+        // Revisions: area-months that had values before and now have different ones (or none).
+        var codes = await db.Measures.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Code, ct);
+        var areas = await db.Areas.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, ct);
+        var changed = new List<(int Area, int Month, MeasureChange Change)>();
+        foreach (var o in old)
+        {
+            long? now = values.TryGetValue((o.MeasureId, o.AreaId, o.Month.ToYyyyMm()), out var v) ? v.Value : null;
+            if (now != o.Value) changed.Add((o.AreaId, o.Month.ToYyyyMm(), new MeasureChange(codes[o.MeasureId], o.Value, now)));
+        }
+        var revisions = changed.GroupBy(c => (c.Area, c.Month))
+            .OrderBy(g => areas[g.Key.Area]).ThenBy(g => g.Key.Month)
+            .Select(g => new Revision(areas[g.Key.Area], YearMonth.FromYyyyMm(g.Key.Month).ToString(), g.Select(c => c.Change).OrderBy(c => c.Measure).ToList()))
+            .ToList();
+        return (revisions.Count, revisions.Take(RevisionListCap).ToList(), previousImports);
+    }
+}

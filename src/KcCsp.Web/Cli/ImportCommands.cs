@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Text.Json;
+using KcCsp.Data;
+using KcCsp.Data.Importing;
+using KcCsp.Data.Model;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KcCsp.Web.Cli;
+
+/// <summary>`import &lt;path&gt; [--json]` and `import-population &lt;path&gt;`.</summary>
+internal static class ImportCommands
+{
+    public static Command Import(Func<IHost> buildHost, TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("path") { Description = "An MPS crime extract, CSV or Excel (.xlsx), as published." };
+        var json = new Option<bool>("--json") { Description = "Print the import report (or the validation report) as JSON." };
+        var command = new Command("import", "Import an MPS crime extract: validate it, load it in one transaction, recompute every crime measure.") { path, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(path)!;
+            if (!File.Exists(file))
+            {
+                await stderr.WriteLineAsync($"{file}: no such file.");
+                return 2;
+            }
+            using var host = buildHost();
+            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            using var scope = host.Services.CreateScope();
+            var importer = scope.ServiceProvider.GetRequiredService<CrimeImporter>();
+            var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct);
+            var asJson = parse.GetValue(json);
+            if (outcome.Kind == ImportOutcomeKind.Invalid)
+            {
+                if (asJson) await stdout.WriteLineAsync(JsonSerializer.Serialize(new { outcome = "invalid", message = outcome.Message, validation = outcome.Validation }, CliApp.Json));
+                await stderr.WriteLineAsync(outcome.Message);
+                foreach (var p in outcome.Validation!.Problems) await stderr.WriteLineAsync($"  {outcome.Validation.FileName}: {p}");
+                if (outcome.Validation.Truncated) await stderr.WriteLineAsync($"  … and {outcome.Validation.ProblemCount - outcome.Validation.Problems.Count} more.");
+                return 2;
+            }
+            var word = outcome.Kind == ImportOutcomeKind.Imported ? "imported" : "already-imported";
+            if (asJson)
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new { outcome = word, message = outcome.Message, importId = outcome.ImportId, report = outcome.Report }, CliApp.Json));
+                return 0;
+            }
+            await stdout.WriteLineAsync(outcome.Message);
+            if (outcome.Kind == ImportOutcomeKind.Imported && outcome.Report is { } r)
+            {
+                foreach (var t in r.TotalsByMajorCategory) await stdout.WriteLineAsync($"  {t.MajorCategory}: {t.Total:N0}");
+                foreach (var a in r.NewAreas) await stdout.WriteLineAsync($"  new area (outside the London ranking): {a}");
+                foreach (var u in r.UnmappedCategories) await stdout.WriteLineAsync($"  UNMAPPED category (counted in no measure until mapped): {u.MajorCategory} / {u.MinorCategory}: {u.Total:N0}");
+                foreach (var rev in r.Revisions.Take(20))
+                    await stdout.WriteLineAsync($"  revised {rev.Area} {rev.Month}: {string.Join(", ", rev.Changes.Select(c => $"{c.Measure} {c.From?.ToString() ?? "-"} → {c.To?.ToString() ?? "-"}"))}");
+                if (r.RevisionCount > 20) await stdout.WriteLineAsync($"  … {r.RevisionCount - 20} more revised area-months (see --json or the Imports page).");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command ImportPopulation(Func<IHost> buildHost, TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("path") { Description = "The London Datastore population table (Code,Name,Year,Source,Population,…)." };
+        var command = new Command("import-population", "Load borough populations (for rates per 1,000 and the London rank).") { path };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(path)!;
+            if (!File.Exists(file))
+            {
+                await stderr.WriteLineAsync($"{file}: no such file.");
+                return 2;
+            }
+            using var host = buildHost();
+            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            using var scope = host.Services.CreateScope();
+            var outcome = await scope.ServiceProvider.GetRequiredService<PopulationImporter>().ImportAsync(file, ct);
+            if (!outcome.Done)
+            {
+                await stderr.WriteLineAsync(outcome.Message);
+                foreach (var p in outcome.Problems ?? []) await stderr.WriteLineAsync($"  {Path.GetFileName(file)}: {p}");
+                return 2;
+            }
+            await stdout.WriteLineAsync(outcome.Message);
+            return 0;
+        });
+        return command;
+    }
+}
