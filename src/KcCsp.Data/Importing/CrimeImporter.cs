@@ -14,7 +14,7 @@ namespace KcCsp.Data.Importing;
 /// point leaves the database as it was. The file is read twice, row by row; memory does not grow with its size.
 /// </summary>
 public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, MeasureValueRecomputer recomputer, ImportLock importLock,
-    TimeProvider clock, ILogger<CrimeImporter> logger)
+    People.AuditTrail audit, TimeProvider clock, ILogger<CrimeImporter> logger)
 {
     public const int ProblemCap = 200;
 
@@ -281,6 +281,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             ReplacedImports = previous.Where(p => p != import.Id).ToList(),
         };
         import.ReportJson = report.ToJson();
+        // The audit row commits with the import itself: what arrived, and what it revised.
+        audit.Record(who, "imported", nameof(CrimeImport), import.Id.ToString(CultureInfo.InvariantCulture),
+            revisionCount == 0 ? null : new { RevisedAreaMonths = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.From }) }) },
+            new { import.FileName, import.Sha256, import.Layout, import.Rows, import.CountsStored, FirstMonth = report.FirstMonth, LastMonth = report.LastMonth, report.Areas.Count,
+                RevisedAreaMonths = revisionCount, Revisions = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.To }) }) });
         await db.SaveChangesAsync(ct);
         logger.LogDebug("Import {ImportId}: measures recomputed at {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await tx.CommitAsync(ct);

@@ -7,7 +7,7 @@ namespace KcCsp.Data.Importing;
 public sealed record RollbackOutcome(bool Done, string Message, int RevisionCount = 0, List<Revision>? Revisions = null);
 
 /// <summary>Rolling an import back: the imports it replaced become authoritative again for its area-months.</summary>
-public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, TimeProvider clock, ILogger<ImportHistory> logger)
+public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.AuditTrail audit, TimeProvider clock, ILogger<ImportHistory> logger)
 {
     public async Task<RollbackOutcome> RollBackAsync(int importId, string who, CancellationToken ct = default)
     {
@@ -21,6 +21,8 @@ public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer reco
         import.Status = ImportStatus.RolledBack;
         import.RolledBackAt = clock.GetUtcNow();
         import.RolledBackBy = who;
+        audit.Record(who, "rolled back", nameof(CrimeImport), importId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new { import.FileName, Status = ImportStatus.Applied }, new { import.FileName, import.Status });
         await db.SaveChangesAsync(ct);
         var (count, revisions, _) = await recomputer.RecomputeAsync(importId, ct);
         await tx.CommitAsync(ct);
@@ -30,7 +32,7 @@ public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer reco
 }
 
 /// <summary>Analysts map category names to canonical categories; every stored measure value is recomputed, no upload needed.</summary>
-public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, TimeProvider clock, ILogger<CategoryMapping> logger)
+public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.AuditTrail audit, TimeProvider clock, ILogger<CategoryMapping> logger)
 {
     public async Task<(int RevisionCount, List<Revision> Revisions)> MapAsync(int aliasId, int? categoryId, string who, CancellationToken ct = default)
     {
@@ -41,9 +43,12 @@ public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer re
             ?? throw new KeyNotFoundException($"There is no category name #{aliasId}.");
         if (categoryId is { } id && !await db.CrimeCategories.AnyAsync(c => c.Id == id, ct))
             throw new KeyNotFoundException($"There is no canonical category #{id}.");
+        var before = await CategoryCodeAsync(alias.CategoryId, ct);
         alias.CategoryId = categoryId;
         alias.MappedBy = who;
         alias.MappedAt = clock.GetUtcNow();
+        audit.Record(who, "mapped", nameof(CategoryAlias), alias.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new { alias.MajorName, alias.MinorName, Category = before }, new { alias.MajorName, alias.MinorName, Category = await CategoryCodeAsync(categoryId, ct) });
         await db.SaveChangesAsync(ct);
         var (count, revisions, _) = await recomputer.RecomputeAsync(null, ct);
         await tx.CommitAsync(ct);
@@ -51,8 +56,11 @@ public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer re
         return (count, revisions);
     }
 
+    private async Task<string?> CategoryCodeAsync(int? id, CancellationToken ct) =>
+        id is null ? null : await db.CrimeCategories.Where(c => c.Id == id).Select(c => c.Code).SingleAsync(ct);
+
     /// <summary>A new canonical category; it joins total notifiable offences, which counts every category.</summary>
-    public async Task<CrimeCategory> AddCategoryAsync(string code, string name, string majorGroup, CancellationToken ct = default)
+    public async Task<CrimeCategory> AddCategoryAsync(string code, string name, string majorGroup, string who, CancellationToken ct = default)
     {
         code = code.Trim().ToLowerInvariant();
         if (code.Length == 0 || code.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
@@ -62,6 +70,8 @@ public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer re
         var category = new CrimeCategory { Code = code, Name = name.Trim(), MajorGroup = majorGroup.Trim() };
         db.CrimeCategories.Add(category);
         await db.SaveChangesAsync(ct);
+        audit.Record(who, "created", nameof(CrimeCategory), category.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+            new { category.Code, category.Name, category.MajorGroup });
         var all = await db.Measures.Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).Select(m => m.Id).ToListAsync(ct);
         foreach (var m in all) db.MeasureCategories.Add(new MeasureCategory { MeasureId = m, CategoryId = category.Id });
         await db.SaveChangesAsync(ct);

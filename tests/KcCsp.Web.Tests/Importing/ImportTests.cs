@@ -183,6 +183,21 @@ public sealed class ImportTests : IAsyncLifetime
         (await MeasureAsync(factory, "serious-acquisitive-crime")).GetProperty("value").GetDecimal().Should().Be(sacBefore);
         var sourceNote = (await MeasureAsync(factory, "serious-acquisitive-crime")).GetProperty("sourceNote").GetString();
         sourceNote.Should().Contain($"#{before.GetProperty("importId").GetInt32()} ");
+
+        // Both imports and the rollback are in the audit trail, with before and after.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+            var entries = await db.AuditEntries.Where(e => e.Entity == "CrimeImport").OrderBy(e => e.Id).ToListAsync();
+            entries.Select(e => e.Action).Should().Equal("imported", "imported", "rolled back");
+            entries[0].Before.Should().BeNull("the first import revised nothing");
+            entries[1].Key.Should().Be(after.GetProperty("importId").GetInt32().ToString());
+            entries[1].Before.Should().Contain("\"area\":\"Kensington and Chelsea\"").And.Contain("\"month\":\"2009-05\"").And.Contain($"\"from\":{old}");
+            entries[1].After.Should().Contain("restated.csv").And.Contain($"\"to\":{old + 5}");
+            entries[2].User.Should().Be("test");
+            entries[2].Before.Should().Contain("Applied");
+            entries[2].After.Should().Contain("RolledBack");
+        }
     }
 
     [Fact]
@@ -214,6 +229,14 @@ public sealed class ImportTests : IAsyncLifetime
             revisions.Should().Be(2, "April and May in Kensington and Chelsea change");
         }
         (await MeasureAsync(factory, "drugs-offences", toMonth: 5, year: "2009/10")).GetProperty("value").GetDecimal().Should().Be(37);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var mapped = await scope.ServiceProvider.GetRequiredService<KcCspDbContext>().AuditEntries.SingleAsync(e => e.Entity == "CategoryAlias");
+            mapped.Action.Should().Be("mapped");
+            mapped.Key.Should().Be(aliasId.ToString());
+            mapped.Before.Should().Contain("\"minorName\":\"Cannabis Warning (new)\"").And.Contain("\"category\":null");
+            mapped.After.Should().Contain("\"category\":\"possession-of-drugs\"");
+        }
         home = await (await factory.SignedInClientAsync("Board")).GetStringAsync("/");
         home.Should().NotContain("Cannabis Warning (new)");
     }

@@ -98,7 +98,7 @@ public sealed class CategoriesController(ImportPages pages) : Controller
         }
         try
         {
-            return RedirectToAction(nameof(Index), new { notice = await pages.AddCategoryAsync(code, name, majorGroup, ct) });
+            return RedirectToAction(nameof(Index), new { notice = await pages.AddCategoryAsync(code, name, majorGroup, Who, ct) });
         }
         catch (ArgumentException e)
         {

@@ -99,9 +99,9 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
         return $"Mapping saved; measures recomputed: {count} area-months changed.";
     }
 
-    public async Task<string> AddCategoryAsync(string code, string name, string group, CancellationToken ct)
+    public async Task<string> AddCategoryAsync(string code, string name, string group, string who, CancellationToken ct)
     {
-        var c = await mapping.AddCategoryAsync(code, name, group, ct);
+        var c = await mapping.AddCategoryAsync(code, name, group, who, ct);
         return $"Category '{c.Name}' ({c.Code}) added; it counts towards total notifiable offences.";
     }
 
