@@ -62,7 +62,7 @@ public sealed class BrowserTests
         await SignInAsync(page, baseUrl, "board@kccsp.local");
         (await page.Locator("[data-priority]").CountAsync()).Should().Be(7);
         await page.ClickAsync("text=Serious acquisitive crime >> nth=0");
-        await page.WaitForURLAsync("**/priorities/serious-acquisitive-crime");
+        await page.WaitForURLAsync("**/priorities/serious-acquisitive-crime?**");
 
         var canvas = page.Locator("#chart-serious-acquisitive-crime");
         await Assertions.Expect(canvas).ToHaveAttributeAsync("data-chart-drawn", "true");

@@ -90,6 +90,29 @@ public sealed class PlanPagesTests : IAsyncLifetime
         (await response.Content.ReadAsStringAsync()).Should().Contain("Chart");
     }
 
+    [Fact]
+    public async Task The_period_picker_chooses_the_year_and_month_and_refuses_nonsense()
+    {
+        var home = await client.GetStringAsync("/");
+        home.Should().Contain("<option value=\"2009/10\" selected=\"selected\">2009/10</option>")
+            .And.Contain("<option value=\"1\" selected=\"selected\">January</option>");
+        home.Should().Contain("href=\"/priorities/serious-acquisitive-crime?year=2009%2F10&amp;toMonth=1\"");
+
+        // The plan's youth crime runs April to December: choosing December shows it as a like-for-like row.
+        var december = await client.GetStringAsync("/priorities/drugs-and-reoffending?year=2009/10&toMonth=12");
+        december.Should().Contain("April 2009 – December 2009 against April 2008 – December 2008");
+        Cells(Row(december, "youth-crime")).Take(3).Should().Equal("484", "473", "-2.3%");
+
+        foreach (var (query, message) in new[] { ("year=2009/11", "2009 must be followed by 10"), ("toMonth=13", "toMonth: 13 is not a calendar month") })
+        {
+            var response = await client.GetAsync("/?" + query);
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()).Should().Contain(message);
+            (await client.GetAsync("/priorities/domestic-violence?" + query)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await client.GetAsync("/measures.csv?" + query)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        }
+    }
+
     /// <summary>The table row (tr) marked with the measure's code.</summary>
     internal static string Row(string html, string measure)
     {

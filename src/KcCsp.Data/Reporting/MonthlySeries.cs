@@ -8,35 +8,46 @@ namespace KcCsp.Data.Reporting;
 public sealed record MonthlyPoint(string Measure, string MeasureName, string Area, string Month, decimal Value, string Source, string SourceNote);
 
 /// <summary>
-/// Monthly values of measures, for the board pack's data sheet and the API's series. Today these are the stored
-/// single-month figures (published or entered); monthly counts from imported crime extracts live in the importer's
-/// own table, and <see cref="ReadAsync"/> and <see cref="LatestImportedMonthAsync"/> are the only two places that
-/// need to read it.
+/// Monthly values of measures, for the board pack's data sheet and the API's series: the monthly values derived from
+/// imported crime extracts, and, for months without them, single-month figures entered by analysts or published.
+/// The precedence is the same as <see cref="MeasureValues"/>'s.
 /// </summary>
 public sealed class MonthlySeries(KcCspDbContext db)
 {
     /// <summary>Every month from <paramref name="from"/> to <paramref name="to"/> that has a value, per measure, oldest first.</summary>
     public async Task<IReadOnlyList<MonthlyPoint>> ReadAsync(IReadOnlyCollection<int> measureIds, int areaId, YearMonth from, YearMonth to, CancellationToken ct = default)
     {
+        var measures = await db.Measures.AsNoTracking().Where(m => measureIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+        var area = await db.Areas.AsNoTracking().SingleAsync(a => a.Id == areaId, ct);
+        var imported = await db.MeasureMonthValues.AsNoTracking()
+            .Where(v => measureIds.Contains(v.MeasureId) && v.AreaId == areaId && v.Month >= from && v.Month <= to)
+            .ToListAsync(ct);
+        var importIds = imported.Select(v => v.ImportId).Distinct().ToList();
+        var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
+        var points = imported.Select(v => (v.MeasureId, v.Month, Point: new MonthlyPoint(measures[v.MeasureId].Code, measures[v.MeasureId].Name, area.Name,
+            v.Month.ToString(), v.Value, ComparisonService.SourceWord(FigureSource.Imported), $"MPS crime extract, import #{v.ImportId} {files[v.ImportId]}"))).ToList();
+        var covered = points.Select(p => (p.MeasureId, p.Month)).ToHashSet();
+
         var figures = await db.Figures.AsNoTracking()
-            .Include(f => f.Measure).Include(f => f.Area)
             .Where(f => measureIds.Contains(f.MeasureId) && f.AreaId == areaId && f.From == f.To && f.From >= from && f.To <= to)
             .ToListAsync(ct);
-        // The same precedence as MeasureValues: an analyst's entry wins over an import, which wins over the plan's figure.
-        return figures
+        points.AddRange(figures
+            .Where(f => !covered.Contains((f.MeasureId, f.From)))
             .GroupBy(f => (f.MeasureId, f.From))
             .Select(g => g.OrderBy(f => f.Source == FigureSource.Manual ? 0 : f.Source == FigureSource.Imported ? 1 : 2)
                 .ThenByDescending(f => f.EnteredAt.UtcTicks).First())
-            .OrderBy(f => f.Measure!.SortOrder).ThenBy(f => f.Measure!.Code).ThenBy(f => f.From)
-            .Select(f => new MonthlyPoint(f.Measure!.Code, f.Measure.Name, f.Area!.Name, f.From.ToString(), f.Value,
-                ComparisonService.SourceWord(f.Source), f.SourceNote))
+            .Select(f => (f.MeasureId, f.From, new MonthlyPoint(measures[f.MeasureId].Code, measures[f.MeasureId].Name, area.Name, f.From.ToString(), f.Value,
+                ComparisonService.SourceWord(f.Source), f.SourceNote))));
+        return points
+            .OrderBy(p => measures[p.MeasureId].SortOrder).ThenBy(p => measures[p.MeasureId].Code).ThenBy(p => p.Month)
+            .Select(p => p.Point)
             .ToList();
     }
 
-    /// <summary>The latest month any imported figure runs to, or null when nothing has been imported.</summary>
+    /// <summary>The latest month any imported crime extract covers, or null when nothing has been imported.</summary>
     public async Task<YearMonth?> LatestImportedMonthAsync(CancellationToken ct = default)
     {
-        var ends = await db.Figures.AsNoTracking().Where(f => f.Source == FigureSource.Imported).Select(f => f.To).ToListAsync(ct);
-        return ends.Count == 0 ? null : ends.Max();
+        var months = await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+        return months.Count == 0 ? null : months.Max();
     }
 }

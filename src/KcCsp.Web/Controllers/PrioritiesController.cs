@@ -3,12 +3,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KcCsp.Web.Controllers;
 
-public sealed class PrioritiesController(DashboardService dashboard) : Controller
+public sealed class PrioritiesController(DashboardService dashboard, ReportingPeriods periods) : Controller
 {
     [HttpGet("/priorities/{code}")]
-    public async Task<IActionResult> Show(string code, CancellationToken ct)
+    public async Task<IActionResult> Show(string code, string? year, int? toMonth, CancellationToken ct)
     {
-        var model = await dashboard.PriorityAsync(code, ct);
+        ReportingPeriod period;
+        try { period = await periods.ResolveAsync(year, toMonth, ct); }
+        catch (BadPeriodException e) { return HomeController.BadPeriod(this, e); }
+        var model = await dashboard.PriorityAsync(code, period, ct);
         return model is null ? NotFound() : View(model);
     }
 }

@@ -6,7 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Web.Features;
 
-public sealed record PlanHeader(string Title, string Partnership, string Years, string Area, string FinancialYear, int ToMonth, string PeriodDescription, string PreviousPeriodDescription);
+public sealed record PlanHeader(string Title, string Partnership, string Years, string Area, string FinancialYear, int ToMonth, string PeriodDescription, string PreviousPeriodDescription)
+{
+    /// <summary>"?year=2009/10&amp;toMonth=1": carried on links so every page, download and the board pack describe the same period.</summary>
+    public string Query => $"?year={Uri.EscapeDataString(FinancialYear)}&toMonth={ToMonth}";
+
+    /// <summary>The financial years a reader can choose, newest first.</summary>
+    public IReadOnlyList<string> ChoosableYears { get; init; } = [];
+}
 
 public sealed record PriorityCard(string Code, string Title, string Aim, IReadOnlyList<MeasureComparison> Headlines, int ActionCount);
 
@@ -25,20 +32,23 @@ public sealed record PriorityViewModel(
     IReadOnlyList<IGrouping<string, ActionView>> ActionsByTheme);
 
 /// <summary>Builds the board's pages from stored figures: every number is computed by the comparison service, never typed into a view.</summary>
-public sealed class DashboardService(KcCspDbContext db, ComparisonService comparisons, TimeProvider clock)
+public sealed class DashboardService(KcCspDbContext db, ComparisonService comparisons, ReportingPeriods reportingPeriods, TimeProvider clock)
 {
-    private async Task<(Plan Plan, PlanHeader Header)> PlanAsync(CancellationToken ct)
+    private async Task<(Plan Plan, PlanHeader Header)> PlanAsync(ReportingPeriod period, CancellationToken ct)
     {
         var plan = await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct);
-        var periods = LikeForLike.YearToDate(plan.ReportingYear, plan.ReportingToMonth);
-        var header = new PlanHeader(plan.Title, plan.Partnership, plan.Years, plan.HomeArea!.Name, plan.ReportingYear.ToString(),
-            plan.ReportingToMonth, periods.Current.Describe(), periods.Previous.Describe());
+        var periods = period.Periods;
+        var header = new PlanHeader(plan.Title, plan.Partnership, plan.Years, plan.HomeArea!.Name, period.Year.ToString(),
+            period.ToMonth, periods.Current.Describe(), periods.Previous.Describe())
+        {
+            ChoosableYears = (await reportingPeriods.YearsAsync(ct)).Select(y => y.ToString()).ToList(),
+        };
         return (plan, header);
     }
 
-    public async Task<HomeViewModel> HomeAsync(CancellationToken ct = default)
+    public async Task<HomeViewModel> HomeAsync(ReportingPeriod period, CancellationToken ct = default)
     {
-        var (plan, header) = await PlanAsync(ct);
+        var (plan, header) = await PlanAsync(period, ct);
         var priorities = await db.Priorities.AsNoTracking().Where(p => p.PlanId == plan.Id).OrderBy(p => p.SortOrder)
             .Select(p => new { p.Code, p.Title, p.Aim, Measures = p.Measures.Where(m => m.IsHeadline).OrderBy(m => m.SortOrder).ToList(), Actions = p.Actions.Count })
             .ToListAsync(ct);
@@ -46,20 +56,20 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
         foreach (var p in priorities)
         {
             var rows = new List<MeasureComparison>();
-            foreach (var m in p.Measures) rows.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, plan.ReportingYear, plan.ReportingToMonth, ct));
+            foreach (var m in p.Measures) rows.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, period.Year, period.ToMonth, ct));
             cards.Add(new PriorityCard(p.Code, p.Title, p.Aim, rows, p.Actions));
         }
         var other = new List<MeasureComparison>();
         foreach (var m in await db.Measures.AsNoTracking().Where(m => m.PriorityId == null).OrderBy(m => m.SortOrder).ToListAsync(ct))
         {
-            other.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, plan.ReportingYear, plan.ReportingToMonth, ct));
+            other.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, period.Year, period.ToMonth, ct));
         }
         return new HomeViewModel(header, plan.ExecutiveSummary, plan.AboutThePlan, cards, other);
     }
 
-    public async Task<PriorityViewModel?> PriorityAsync(string code, CancellationToken ct = default)
+    public async Task<PriorityViewModel?> PriorityAsync(string code, ReportingPeriod period, CancellationToken ct = default)
     {
-        var (plan, header) = await PlanAsync(ct);
+        var (plan, header) = await PlanAsync(period, ct);
         var priority = await db.Priorities.AsNoTracking()
             .Include(p => p.Measures).Include(p => p.Reviews).Include(p => p.Actions).ThenInclude(a => a.Updates).AsSplitQuery()
             .SingleOrDefaultAsync(p => p.Code == code, ct);
@@ -68,7 +78,7 @@ public sealed class DashboardService(KcCspDbContext db, ComparisonService compar
         var rows = new List<MeasureComparison>();
         foreach (var m in priority.Measures.OrderBy(m => m.SortOrder))
         {
-            rows.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, plan.ReportingYear, plan.ReportingToMonth, ct));
+            rows.Add(await comparisons.CompareForTableAsync(m, plan.HomeArea!, period.Year, period.ToMonth, ct));
         }
         var charts = rows.Where(r => r.Value is not null || r.Previous is not null).Select(YearOnYearChart).ToList();
         var measureIds = priority.Measures.Select(m => m.Id).ToList();

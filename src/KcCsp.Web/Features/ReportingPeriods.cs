@@ -56,9 +56,33 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
         return new ReportingPeriod(fy, toMonth ?? (fy == fallback.Year ? fallback.ToMonth : FinancialYear.FirstMonth - 1));
     }
 
+    /// <summary>
+    /// The financial years with something to show, newest first: the plan's reporting year, every year that imported
+    /// crime extracts cover, and every year of a stored figure.
+    /// </summary>
+    public async Task<IReadOnlyList<FinancialYear>> YearsAsync(CancellationToken ct = default)
+    {
+        var plan = await db.Plans.AsNoTracking().OrderBy(p => p.Id).FirstAsync(ct);
+        var importedMonths = await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+        var figureMonths = await db.Figures.AsNoTracking().Select(f => f.To).Distinct().ToListAsync(ct);
+        return importedMonths.Concat(figureMonths).Select(m => m.FinancialYear).Append(plan.ReportingYear)
+            .Distinct().OrderDescending().ToList();
+    }
+
     public static YearMonth ParseMonth(string parameter, string value)
     {
         if (YearMonth.TryParse(value, out var month)) return month;
         throw new BadPeriodException(parameter, $"{parameter}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).");
+    }
+}
+
+/// <summary>For downloads: a period that cannot be read is a 400 saying which parameter and why, never a 500.</summary>
+public sealed class BadPeriodIsBadRequestAttribute : Microsoft.AspNetCore.Mvc.Filters.ExceptionFilterAttribute
+{
+    public override void OnException(Microsoft.AspNetCore.Mvc.Filters.ExceptionContext context)
+    {
+        if (context.Exception is not BadPeriodException e) return;
+        context.Result = new Microsoft.AspNetCore.Mvc.ContentResult { StatusCode = 400, Content = e.Message, ContentType = "text/plain; charset=utf-8" };
+        context.ExceptionHandled = true;
     }
 }

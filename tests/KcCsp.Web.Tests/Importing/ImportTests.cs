@@ -97,6 +97,18 @@ public sealed class ImportTests : IAsyncLifetime
         published.GetProperty("value").GetDecimal().Should().Be(3374);
         published.GetProperty("previous").GetDecimal().Should().Be(3582);
         published.GetProperty("londonRank").GetString().Should().Be("9th lowest");
+
+        // The dashboards now open on the latest imported month, and the picker brings back the plan's period,
+        // recomputed from the file.
+        var board = await factory.SignedInClientAsync("Board");
+        var home = await board.GetStringAsync("/");
+        home.Should().Contain("April 2016 – December 2016 against April 2015 – December 2015");
+        home.Should().Contain("<option value=\"2009/10\">2009/10</option>");
+        var page = await board.GetStringAsync("/priorities/serious-acquisitive-crime?year=2009/10&toMonth=1");
+        var cells = PlanPagesTests.Cells(PlanPagesTests.Row(page, "serious-acquisitive-crime"));
+        cells[0].Should().Be(file.Sum(KandC, (_, minor) => sac.Contains(minor), 200804, 200901).ToString("#,0"));
+        cells[1].Should().Be(file.Sum(KandC, (_, minor) => sac.Contains(minor), 200904, 201001).ToString("#,0"));
+        cells[^1].Should().Be("imported");
     }
 
     [Fact]

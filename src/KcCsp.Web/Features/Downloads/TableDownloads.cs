@@ -16,42 +16,42 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
     ];
 
     /// <summary>The home page's headline tables, one row per headline measure of every priority.</summary>
-    public async Task<CsvTable> HeadlinesAsync(CancellationToken ct = default)
+    public async Task<CsvTable> HeadlinesAsync(ReportingPeriod period, CancellationToken ct = default)
     {
-        var home = await dashboard.HomeAsync(ct);
+        var home = await dashboard.HomeAsync(period, ct);
         var rows = home.Priorities.SelectMany(p => p.Headlines.Select(r => (IReadOnlyList<object?>)[p.Code, p.Title, .. MeasureCells(r)])).ToList();
         return new CsvTable("kccsp-headline-measures.csv", ["Priority code", "Priority", .. MeasureHeaders], rows);
     }
 
     /// <summary>The home page's "Across the partnership" table.</summary>
-    public async Task<CsvTable> PartnershipAsync(CancellationToken ct = default)
+    public async Task<CsvTable> PartnershipAsync(ReportingPeriod period, CancellationToken ct = default)
     {
-        var home = await dashboard.HomeAsync(ct);
+        var home = await dashboard.HomeAsync(period, ct);
         return new CsvTable("kccsp-partnership-measures.csv", MeasureHeaders, home.PartnershipMeasures.Select(MeasureCells).ToList());
     }
 
-    public async Task<CsvTable?> PriorityMeasuresAsync(string code, CancellationToken ct = default) =>
-        await dashboard.PriorityAsync(code, ct) is { } page
+    public async Task<CsvTable?> PriorityMeasuresAsync(string code, ReportingPeriod period, CancellationToken ct = default) =>
+        await dashboard.PriorityAsync(code, period, ct) is { } page
             ? new CsvTable($"kccsp-{page.Code}-measures.csv", MeasureHeaders, page.Rows.Select(MeasureCells).ToList())
             : null;
 
-    public async Task<CsvTable?> PriorityTargetsAsync(string code, CancellationToken ct = default) =>
-        await dashboard.PriorityAsync(code, ct) is { } page
+    public async Task<CsvTable?> PriorityTargetsAsync(string code, ReportingPeriod period, CancellationToken ct = default) =>
+        await dashboard.PriorityAsync(code, period, ct) is { } page
             ? new CsvTable($"kccsp-{page.Code}-targets.csv", ["Measure code", "Measure", "Year", "Target as printed", "Read as", "Set"],
                 page.Targets.Select(t => (IReadOnlyList<object?>)[t.Measure, t.MeasureName, t.FinancialYear, t.AsPrinted, t.Meaning, t.Set]).ToList())
             : null;
 
-    public async Task<CsvTable?> PriorityActionsAsync(string code, CancellationToken ct = default)
+    public async Task<CsvTable?> PriorityActionsAsync(string code, ReportingPeriod period, CancellationToken ct = default)
     {
-        if (await dashboard.PriorityAsync(code, ct) is not { } page) return null;
+        if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
         var actions = await updates.WithLatestAsync(page.ActionsByTheme.SelectMany(g => g).ToList(), ct);
         return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, actions.Select(ActionCells).ToList());
     }
 
     /// <summary>The data table behind one chart of a priority page.</summary>
-    public async Task<CsvTable?> PriorityChartAsync(string code, string measure, CancellationToken ct = default)
+    public async Task<CsvTable?> PriorityChartAsync(string code, string measure, ReportingPeriod period, CancellationToken ct = default)
     {
-        if (await dashboard.PriorityAsync(code, ct) is not { } page) return null;
+        if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
         var chart = page.Charts.FirstOrDefault(c => c.Id == $"chart-{measure}");
         if (chart is null) return null;
         var row = page.Rows.Single(r => r.Measure == measure);
