@@ -20,6 +20,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<PlanAction> Actions => Set<PlanAction>();
     public DbSet<ActionUpdate> ActionUpdates => Set<ActionUpdate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     // The audit trail is append-only: refuse any save that would change or remove one of its rows.
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -71,6 +71,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("POST /categories/aliases/{id:int}", "/categories/aliases/999999", Analysts, Ok: 404),
         new("POST /categories", "/categories", Analysts, Ok: 422),
         new("ANY /jobs/{**path}", "/jobs", Admins),
+        // Personal access tokens for the API: every signed-in user manages their own.
+        new("GET /api-tokens", "/api-tokens", SignedIn),
+        new("POST /api-tokens", "/api-tokens", SignedIn, Ok: 400),
+        new("POST /api-tokens/{id:int}/revoke", "/api-tokens/999999/revoke", SignedIn, Ok: 404),
         // Board pack, CSV downloads and the read-only JSON API: everyone signed in reads them (issue 5).
         new("GET /board-pack", "/board-pack", SignedIn),
         new("GET /measures.csv", "/measures.csv", SignedIn),
@@ -96,7 +100,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         public string Method => Endpoint[..Endpoint.IndexOf(' ')];
 
         /// <summary>The JSON API answers an anonymous caller 401 rather than redirecting to the sign-in page.</summary>
-        public bool IsApi => Path.StartsWith("/api", StringComparison.Ordinal) || Path.StartsWith("/openapi", StringComparison.Ordinal);
+        public bool IsApi => Path.StartsWith("/api/", StringComparison.Ordinal) || Path.StartsWith("/openapi/", StringComparison.Ordinal);
     }
 
     private readonly PortalFactory factory = new();

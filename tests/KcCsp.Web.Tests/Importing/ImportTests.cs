@@ -109,6 +109,7 @@ public sealed class ImportTests : IAsyncLifetime
         cells[0].Should().Be(file.Sum(KandC, (_, minor) => sac.Contains(minor), 200804, 200901).ToString("#,0"));
         cells[1].Should().Be(file.Sum(KandC, (_, minor) => sac.Contains(minor), 200904, 201001).ToString("#,0"));
         cells[^1].Should().Be("imported");
+        System.Net.WebUtility.HtmlDecode(PlanPagesTests.Row(page, "serious-acquisitive-crime")).Should().Contain("Plan as published: 3,582 → 3,374 (-5.8%), 9th lowest, met");
     }
 
     [Fact]

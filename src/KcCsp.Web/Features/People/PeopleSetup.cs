@@ -1,5 +1,6 @@
 using KcCsp.Data.Model;
 using KcCsp.Data.People;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,20 @@ public static class PeopleSetup
         var development = builder.Environment.IsDevelopment();
         // Users, roles, password and lockout rules come from the data layer (AddKcCspData); sign-in adds cookies.
         services.AddIdentityCore<PortalUser>(PeopleData.ConfigureIdentity).AddSignInManager().AddDefaultTokenProviders();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // The API and its OpenAPI document also take personal access tokens (Authorization: Bearer …); everything
+        // else, and any request without a bearer token, uses the sign-in cookie.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "Portal";
+                o.DefaultChallengeScheme = "Portal";
+            })
+            .AddPolicyScheme("Portal", "Cookie, or an API token on the API", o => o.ForwardDefaultSelector = ctx =>
+                IsMachineEndpoint(ctx.Request.Path) && ApiTokenAuthentication.TryReadBearer(ctx.Request, out _)
+                    ? ApiTokens.Scheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokens.Scheme, null);
+        services.AddAuthentication().AddIdentityCookies();
+        services.AddScoped<ApiTokens>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/sign-in";
