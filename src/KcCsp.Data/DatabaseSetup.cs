@@ -69,17 +69,11 @@ public static class DatabaseSetup
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
-        var t = System.Diagnostics.Stopwatch.StartNew();
-        _ = db.Model;
-        Console.Error.WriteLine($"TIMING model {t.ElapsedMilliseconds}");
         await db.Database.MigrateAsync(ct);
-        Console.Error.WriteLine($"TIMING migrate {t.ElapsedMilliseconds}");
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
-        Console.Error.WriteLine($"TIMING plan {t.ElapsedMilliseconds}");
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);
-        Console.Error.WriteLine($"TIMING people {t.ElapsedMilliseconds}");
         await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
     }
 }

@@ -346,6 +346,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var names = new NameCache();
         var (areaColumn, majorColumn, minorColumn, smallColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
         (string Key, int Month) lastCovered = ("", 0);
+        string? lastCategory = null;
         var needed = new[] { layout.AreaColumn, layout.MajorColumn, layout.MinorColumn, layout.SmallAreaColumn ?? 0, layout.ValueColumn ?? 0, layout.YearColumn ?? 0, layout.MonthColumn ?? 0 }
             .Concat(layout.MonthColumns.Select(m => m.Column)).Max() + 1;
         var monthValues = new int[layout.MonthColumns.Count];
@@ -417,11 +418,13 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     for (var i = 0; i < monthValues.Length; i++)
                         if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
             }
-            if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || !scan.Categories.ContainsKey(categoryKey)))
+            // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
+            if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
             {
                 ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, categoryKey, out var exists);
                 entry = exists ? entry with { Total = entry.Total + rowTotal } : (major.Trim(), minor.Trim(), rowTotal);
             }
+            if (major.Length > 0 && minor.Length > 0) lastCategory = categoryKey;
         }
         if (batch.Count > 0 && scan.ProblemCount == 0) queue.Add(batch.ToArray(), ct);
         if (!layout.IsLong)
