@@ -9,9 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace KcCsp.Data.Importing;
 
 /// <summary>
-/// Loads an MPS crime extract: validates the whole file first, then, in one transaction, stores its counts, marks the
-/// area-months it is authoritative for, and recomputes every crime measure for them. A failure or a kill at any
-/// point leaves the database as it was. The file is read twice, row by row; memory does not grow with its size.
+/// Loads an MPS crime extract in one read of the file, inside one transaction: every row is validated as it is read
+/// and its counts are written as they come; if any problem is found the transaction is rolled back, so nothing is
+/// written and every problem (up to a cap) is reported with its line and column. Then it marks the area-months the
+/// file is authoritative for and recomputes every crime measure for them, and commits. A failure or a kill at any
+/// point leaves the database as it was. The SHA-256 is taken from the same read; memory does not grow with the file.
 /// </summary>
 public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, MeasureValueRecomputer recomputer, ImportLock importLock,
     People.AuditTrail audit, TimeProvider clock, ILogger<CrimeImporter> logger)
@@ -24,38 +26,82 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default)
     {
         var timer = System.Diagnostics.Stopwatch.StartNew();
-        // The hash and the validation pass each read the whole file: on two cores they run side by side.
-        var hashing = Task.Run(() => Sha256Async(path, ct), ct);
-        var scanning = Task.Run(() => ScanOrProblem(path, fileName, ct), ct);
-        var sha = await hashing;
-        logger.LogDebug("Import {FileName}: hashed in {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
         using var held = await importLock.AcquireAsync(ct);
-
-        var earlier = await db.CrimeImports.AsNoTracking()
-            .Where(i => i.Sha256 == sha && i.Status == ImportStatus.Applied).OrderBy(i => i.Id).FirstOrDefaultAsync(ct);
-        if (earlier is not null)
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        IExtractTable table;
+        try
         {
-            var message = $"{fileName} is identical (SHA-256) to import #{earlier.Id} ({earlier.FileName}, {earlier.ImportedAt:yyyy-MM-dd HH:mm} UTC by {earlier.ImportedBy}): nothing to do.";
-            logger.LogInformation("Import of {FileName} skipped: identical to import {ImportId}", fileName, earlier.Id);
-            return new ImportOutcome(ImportOutcomeKind.AlreadyImported, message, ImportReport.FromJson(earlier.ReportJson), ImportId: earlier.Id);
+            table = ExtractTable.Open(path, fileName, ExtractTable.IsExcel(fileName) ? null : hash);
         }
-
-        var (scan, unreadable) = await scanning;
-        if (unreadable is not null)
+        catch (ExtractFormatException e)
         {
-            return Invalid(fileName, [new ImportProblem(1, null, null, unreadable)], 1);
+            return Invalid(fileName, [new ImportProblem(1, null, null, e.Message)], 1);
         }
-        logger.LogDebug("Import {FileName}: validated in {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
-        if (scan.ProblemCount > 0 || scan.Layout is null)
-            return Invalid(fileName, scan.Problems, scan.ProblemCount);
-        if (scan.Rows == 0)
-            return Invalid(fileName, [new ImportProblem(2, null, null, "The file has a header but no rows.")], 1);
+        using (table)
+        {
+            var layoutProblems = new List<ImportProblem>();
+            var layout = ExtractLayout.Detect(table.Header, layoutProblems);
+            if (layout is null) return Invalid(fileName, layoutProblems, layoutProblems.Count);
 
-        var report = await LoadAsync(path, fileName, sha, who, trigger, scan, ct);
-        logger.LogInformation("Imported {FileName} as import {ImportId}: {Rows} rows, {Counts} counts, {Months} months, {Areas} areas, {Revisions} revised area-months, {Unmapped} unmapped categories",
-            fileName, report.ImportId, report.Rows, report.CountsStored, report.MonthCount, report.Areas.Count, report.RevisionCount, report.UnmappedCategories.Count);
-        var summary = $"Imported {fileName} as import #{report.ImportId}: {report.Rows:N0} rows, {report.CountsStored:N0} counts stored, {report.Areas.Count} areas, {report.MonthCount} months ({report.FirstMonth} to {report.LastMonth}); {report.RevisionCount} area-months revised; {report.UnmappedCategories.Count} unmapped categories.";
-        return new ImportOutcome(ImportOutcomeKind.Imported, summary, report, ImportId: report.ImportId);
+            // SQLite: the import connection checks no foreign keys while it loads. Every id it writes was read or
+            // created inside this transaction, which holds SQLite's only write lock from its start (BEGIN IMMEDIATE),
+            // so nothing can remove what they point to; the checks would cost three look-ups per count.
+            var sqlite = db.Database.IsSqlite();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -32768;", ct);
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await importLock.LockDatabaseAsync(db, ct);
+                var (scan, load) = await LoadAsync(table, layout, fileName, who, trigger, ct);
+                logger.LogDebug("Import {FileName}: read, validated and loaded in {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
+                if (scan.ProblemCount > 0)
+                {
+                    await tx.RollbackAsync(ct);
+                    return Invalid(fileName, scan.Problems, scan.ProblemCount);
+                }
+                if (scan.Rows == 0)
+                {
+                    await tx.RollbackAsync(ct);
+                    return Invalid(fileName, [new ImportProblem(2, null, null, "The file has a header but no rows.")], 1);
+                }
+
+                string sha;
+                if (table is CsvTable csv)
+                {
+                    csv.FinishHash();
+                    sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+                }
+                else
+                {
+                    sha = await Sha256Async(path, ct);
+                }
+                var earlier = await db.CrimeImports.AsNoTracking()
+                    .Where(i => i.Sha256 == sha && i.Status == ImportStatus.Applied && i.Id != load.Import.Id).OrderBy(i => i.Id).FirstOrDefaultAsync(ct);
+                if (earlier is not null)
+                {
+                    // Found only after the read that hashed it: what was loaded is rolled back, so nothing changes.
+                    await tx.RollbackAsync(ct);
+                    var message = $"{fileName} is identical (SHA-256) to import #{earlier.Id} ({earlier.FileName}, {earlier.ImportedAt:yyyy-MM-dd HH:mm} UTC by {earlier.ImportedBy}): nothing to do.";
+                    logger.LogInformation("Import of {FileName} skipped: identical to import {ImportId}", fileName, earlier.Id);
+                    return new ImportOutcome(ImportOutcomeKind.AlreadyImported, message, ImportReport.FromJson(earlier.ReportJson), ImportId: earlier.Id);
+                }
+
+                var report = await FinishAsync(scan, load, layout, fileName, sha, who, ct);
+                await tx.CommitAsync(ct);
+                logger.LogDebug("Import {ImportId}: committed at {Elapsed} ms", report.ImportId, timer.ElapsedMilliseconds);
+                logger.LogInformation("Imported {FileName} as import {ImportId}: {Rows} rows, {Counts} counts, {Months} months, {Areas} areas, {Revisions} revised area-months, {Unmapped} unmapped categories",
+                    fileName, report.ImportId, report.Rows, report.CountsStored, report.MonthCount, report.Areas.Count, report.RevisionCount, report.UnmappedCategories.Count);
+                var summary = $"Imported {fileName} as import #{report.ImportId}: {report.Rows:N0} rows, {report.CountsStored:N0} counts stored, {report.Areas.Count} areas, {report.MonthCount} months ({report.FirstMonth} to {report.LastMonth}); {report.RevisionCount} area-months revised; {report.UnmappedCategories.Count} unmapped categories.";
+                return new ImportOutcome(ImportOutcomeKind.Imported, summary, report, ImportId: report.ImportId);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+                if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
     }
 
     private ImportOutcome Invalid(string fileName, List<ImportProblem> problems, int count)
@@ -71,9 +117,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
     }
 
+    /// <summary>What the read found: problems, and what the file covers (filled by the reading thread).</summary>
     private sealed class ExtractScan
     {
-        public ExtractLayout? Layout;
         public long Rows;
         public int ProblemCount;
         public readonly List<ImportProblem> Problems = [];
@@ -92,36 +138,219 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         }
     }
 
-    private static (ExtractScan Scan, string? Unreadable) ScanOrProblem(string path, string fileName, CancellationToken ct)
+    /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
+    private readonly record struct ReadCount(string Area, string AreaKey, string Major, string Minor, string CategoryKey, string? SmallAreaCode, int Month, int Count);
+
+    /// <summary>What the loading side made: the import row, the ids it resolved, the sums for the measures.</summary>
+    private sealed class LoadState
     {
+        public required CrimeImport Import;
+        public readonly Dictionary<string, int> AreaIds = [];
+        public readonly Dictionary<string, CategoryAlias> Aliases = [];
+        public readonly List<Area> NewAreas = [];
+        public readonly Dictionary<(int Area, int Month, int Alias), long> Sums = [];
+        public long Stored;
+        public long Yielded;
+    }
+
+    /// <summary>
+    /// The one read: a second thread parses and validates; this one resolves names to ids and writes the counts.
+    /// The writer stops for a name it has no id for (rare: a new area or category), creates it, and goes on.
+    /// </summary>
+    private async Task<(ExtractScan Scan, LoadState Load)> LoadAsync(IExtractTable table, ExtractLayout layout, string fileName, string who, ImportTrigger trigger, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var import = new CrimeImport
+        {
+            // Placeholders until the read ends; the row exists first so the counts can name it.
+            FileName = fileName, Sha256 = "", ImportedBy = who, ImportedAt = now, Trigger = trigger, Layout = layout.Description,
+            Status = ImportStatus.Applied,
+        };
+        db.CrimeImports.Add(import);
+        await db.SaveChangesAsync(ct);
+        var load = new LoadState { Import = import };
+        var areas = await db.Areas.ToListAsync(ct);
+        var areasByKey = new Dictionary<string, Area>();
+        foreach (var a in areas) areasByKey.TryAdd(AreaNames.Key(a.Name), a);
+        var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
+
+        var scan = new ExtractScan();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var queue = new System.Collections.Concurrent.BlockingCollection<ReadCount[]>(boundedCapacity: 16);
+        var reading = Task.Run(() =>
+        {
+            try { Read(table, layout, scan, queue, stop.Token); }
+            finally
+            {
+                queue.CompleteAdding();
+                logger.LogDebug("Import {ImportId}: file read at {Elapsed} ms ({Cpu} ms of processor time on this thread)", import.Id,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0);
+            }
+        }, stop.Token);
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        var pauseAfter = long.TryParse(Environment.GetEnvironmentVariable(PauseVariable), out var p) ? p : -1;
+        var pending = new Queue<ReadCount>();
+        var batches = queue.GetConsumingEnumerable(stop.Token).GetEnumerator();
         try
         {
-            return (Scan(path, fileName, ct), null);
+            ReadCount? blocked = null;
+            while (true)
+            {
+                var segment = Resolved(load, areasByKey, aliases, batches, pending, pauseAfter, c => blocked = c);
+                load.Stored += await writer.WriteAsync(connection, transaction, BulkTables.Counts, segment, stop.Token);
+                if (blocked is not { } b) break;
+                blocked = null;
+                // A name with no id yet: create it (outside any bulk write: PostgreSQL's COPY owns the connection).
+                if (!areasByKey.ContainsKey(b.AreaKey))
+                {
+                    var area = new Area { Name = b.Area.Trim(), Kind = AreaKind.PseudoArea, InLondonRanking = false };
+                    db.Areas.Add(area);
+                    areasByKey[b.AreaKey] = area;
+                    load.NewAreas.Add(area);
+                }
+                if (!aliases.ContainsKey(b.CategoryKey))
+                {
+                    // Names matched only through a seeded "*" (any major) alias get their own alias mapped the same
+                    // way; unknown names get an unmapped alias, so their counts are kept and listed.
+                    aliases.TryGetValue(CategoryNames.Key("*", b.Minor.Trim()), out var anyMajor);
+                    var alias = new CategoryAlias
+                    {
+                        MajorName = b.Major.Trim(), MinorName = b.Minor.Trim(), Key = b.CategoryKey, CategoryId = anyMajor?.CategoryId, CreatedAt = now,
+                        MappedBy = anyMajor?.CategoryId is null ? null : "seed (any major category)", MappedAt = anyMajor?.CategoryId is null ? null : now,
+                    };
+                    db.CategoryAliases.Add(alias);
+                    aliases[b.CategoryKey] = alias;
+                }
+                await db.SaveChangesAsync(stop.Token);
+            }
+            await reading;
         }
-        catch (ExtractFormatException e)
+        finally
         {
-            return (new ExtractScan(), e.Message);
+            stop.Cancel();
+            // Already awaited on success; after a failure here, only its stopping matters.
+            try { await reading.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
+            batches.Dispose();
+        }
+        if (scan.ProblemCount > 0) return (scan, load);
+        // Areas and categories that only had zero counts still need their rows and ids.
+        foreach (var (key, name) in scan.Areas)
+        {
+            if (areasByKey.ContainsKey(key)) continue;
+            var area = new Area { Name = name, Kind = AreaKind.PseudoArea, InLondonRanking = false };
+            db.Areas.Add(area);
+            areasByKey[key] = area;
+            load.NewAreas.Add(area);
+        }
+        foreach (var (key, (major, minor, _)) in scan.Categories)
+        {
+            if (aliases.ContainsKey(key)) continue;
+            aliases.TryGetValue(CategoryNames.Key("*", minor), out var anyMajor);
+            var alias = new CategoryAlias
+            {
+                MajorName = major, MinorName = minor, Key = key, CategoryId = anyMajor?.CategoryId, CreatedAt = now,
+                MappedBy = anyMajor?.CategoryId is null ? null : "seed (any major category)", MappedAt = anyMajor?.CategoryId is null ? null : now,
+            };
+            db.CategoryAliases.Add(alias);
+            aliases[key] = alias;
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var key in scan.Areas.Keys) load.AreaIds[key] = areasByKey[key].Id;
+        foreach (var (key, alias) in aliases) load.Aliases[key] = alias;
+        logger.LogDebug("Import {ImportId}: {Counts} counts written at {Elapsed} ms", import.Id, load.Stored, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return (scan, load);
+    }
+
+    /// <summary>
+    /// The counts read so far, with their ids, until one names an area or category that has no id yet (handed to
+    /// <paramref name="blockedOn"/>). Adds each count to the sums the measures are recomputed from.
+    /// </summary>
+    private static IEnumerable<CrimeCount> Resolved(LoadState load, Dictionary<string, Area> areas, Dictionary<string, CategoryAlias> aliases,
+        IEnumerator<ReadCount[]> batches, Queue<ReadCount> pending, long pauseAfter, Action<ReadCount> blockedOn)
+    {
+        var count = new CrimeCount { ImportId = load.Import.Id };
+        (string Key, int Id) lastArea = ("\0", 0), lastAlias = ("\0", 0);
+        var sums = load.Sums;
+        while (true)
+        {
+            ReadCount[] batch;
+            if (pending.Count > 0)
+            {
+                batch = [.. pending];
+                pending.Clear();
+            }
+            else if (batches.MoveNext())
+            {
+                batch = batches.Current;
+            }
+            else
+            {
+                yield break;
+            }
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var c = batch[i];
+                if (!ReferenceEquals(c.AreaKey, lastArea.Key))
+                {
+                    if (!areas.TryGetValue(c.AreaKey, out var area) || area.Id == 0)
+                    {
+                        foreach (var rest in batch.AsSpan(i)) pending.Enqueue(rest);
+                        blockedOn(c);
+                        yield break;
+                    }
+                    lastArea = (c.AreaKey, area.Id);
+                }
+                if (!ReferenceEquals(c.CategoryKey, lastAlias.Key))
+                {
+                    if (!aliases.TryGetValue(c.CategoryKey, out var alias) || alias.Id == 0)
+                    {
+                        foreach (var rest in batch.AsSpan(i)) pending.Enqueue(rest);
+                        blockedOn(c);
+                        yield break;
+                    }
+                    lastAlias = (c.CategoryKey, alias.Id);
+                }
+                count.AreaId = lastArea.Id;
+                count.AliasId = lastAlias.Id;
+                count.SmallAreaCode = c.SmallAreaCode;
+                count.Month = YearMonth.FromYyyyMm(c.Month);
+                count.Count = c.Count;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, (lastArea.Id, c.Month, lastAlias.Id), out _) += c.Count;
+                yield return count;
+                if (++load.Yielded == pauseAfter) PauseForTest();
+            }
         }
     }
 
-    /// <summary>The validation pass: every problem with its line and column, and what the file covers.</summary>
-    private static ExtractScan Scan(string path, string fileName, CancellationToken ct)
+    /// <summary>The reading thread: every row validated, its non-zero counts queued in batches (bounded: memory stays flat).</summary>
+    private static void Read(IExtractTable table, ExtractLayout layout, ExtractScan scan, System.Collections.Concurrent.BlockingCollection<ReadCount[]> queue, CancellationToken ct)
     {
-        var scan = new ExtractScan();
-        using var table = ExtractTable.Open(path, fileName);
-        var layoutProblems = new List<ImportProblem>();
-        var layout = ExtractLayout.Detect(table.Header, layoutProblems);
-        scan.ProblemCount += layoutProblems.Count;
-        scan.Problems.AddRange(layoutProblems);
-        if (layout is null) return scan;
-        scan.Layout = layout;
-        foreach (var (_, month) in layout.MonthColumns) scan.Months.Add(month.ToYyyyMm());
+        const int BatchSize = 4096;
+        var batch = new List<ReadCount>(BatchSize);
+        void Emit(ReadCount c)
+        {
+            // Once a problem is found nothing will be kept: keep validating, stop queueing.
+            if (scan.ProblemCount > 0) return;
+            batch.Add(c);
+            if (batch.Count == BatchSize)
+            {
+                queue.Add(batch.ToArray(), ct);
+                batch.Clear();
+            }
+        }
 
+        foreach (var (_, month) in layout.MonthColumns) scan.Months.Add(month.ToYyyyMm());
         var names = new NameCache();
-        var (areaColumn, majorColumn, minorColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
+        var (areaColumn, majorColumn, minorColumn, smallColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
         (string Key, int Month) lastCovered = ("", 0);
+        string? lastCategory = null;
         var needed = new[] { layout.AreaColumn, layout.MajorColumn, layout.MinorColumn, layout.SmallAreaColumn ?? 0, layout.ValueColumn ?? 0, layout.YearColumn ?? 0, layout.MonthColumn ?? 0 }
             .Concat(layout.MonthColumns.Select(m => m.Column)).Max() + 1;
+        var monthValues = new int[layout.MonthColumns.Count];
+        var monthKeys = layout.MonthColumns.Select(m => m.Month.ToYyyyMm()).ToArray();
         while (table.MoveNext())
         {
             if ((++scan.Rows & 0x3FFF) == 0) ct.ThrowIfCancellationRequested();
@@ -134,11 +363,17 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var area = areaColumn.Get(table[layout.AreaColumn]);
             var major = majorColumn.Get(table[layout.MajorColumn]);
             var minor = minorColumn.Get(table[layout.MinorColumn]);
-            if (area.Length == 0) scan.Problem(line, layout.AreaColumn, layout, "The area name is empty.");
-            if (major.Length == 0) scan.Problem(line, layout.MajorColumn, layout, "The major category is empty.");
-            if (minor.Length == 0) scan.Problem(line, layout.MinorColumn, layout, "The minor category is empty.");
-            if (layout.SmallAreaColumn is { } sc && table[sc].Trim().Length > 20)
-                scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters.");
+            var rowOk = true;
+            if (area.Length == 0) { scan.Problem(line, layout.AreaColumn, layout, "The area name is empty."); rowOk = false; }
+            if (major.Length == 0) { scan.Problem(line, layout.MajorColumn, layout, "The major category is empty."); rowOk = false; }
+            if (minor.Length == 0) { scan.Problem(line, layout.MinorColumn, layout, "The minor category is empty."); rowOk = false; }
+            string? small = null;
+            if (layout.SmallAreaColumn is { } sc)
+            {
+                var cell = table[sc].Trim();
+                if (cell.Length > 20) { scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters."); rowOk = false; }
+                else if (cell.Length > 0) small = smallColumn.Get(cell);
+            }
             var areaKey = names.AreaKey(area);
             var categoryKey = names.CategoryKey(major, minor);
             if (area.Length > 0 && !ReferenceEquals(areaKey, lastCovered.Key)) scan.Areas.TryAdd(areaKey, area.Trim());
@@ -162,27 +397,39 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Covered.Add((areaKey, ym));
                         lastCovered = (areaKey, ym);
                     }
+                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
             else
             {
-                foreach (var (column, _) in layout.MonthColumns)
+                var allOk = true;
+                for (var i = 0; i < monthValues.Length; i++)
                 {
-                    if (TryCount(table[column], out var value)) rowTotal += value;
-                    else scan.Problem(line, column, layout, $"'{table[column].ToString()}' is not a count (a whole number, 0 or more).");
+                    var column = layout.MonthColumns[i].Column;
+                    if (TryCount(table[column], out monthValues[i])) rowTotal += monthValues[i];
+                    else
+                    {
+                        allOk = false;
+                        scan.Problem(line, column, layout, $"'{table[column].ToString()}' is not a count (a whole number, 0 or more).");
+                    }
                 }
+                if (allOk && rowOk)
+                    for (var i = 0; i < monthValues.Length; i++)
+                        if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
             }
-            if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || !scan.Categories.ContainsKey(categoryKey)))
+            // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
+            if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
             {
                 ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, categoryKey, out var exists);
                 entry = exists ? entry with { Total = entry.Total + rowTotal } : (major.Trim(), minor.Trim(), rowTotal);
             }
+            if (major.Length > 0 && minor.Length > 0) lastCategory = categoryKey;
         }
+        if (batch.Count > 0 && scan.ProblemCount == 0) queue.Add(batch.ToArray(), ct);
         if (!layout.IsLong)
             foreach (var a in scan.Areas.Keys)
                 foreach (var m in scan.Months) scan.Covered.Add((a, m));
-        return scan;
     }
 
     /// <summary>A count cell: a whole number, 0 or more ("12", "12.0" from spreadsheets).</summary>
@@ -199,79 +446,38 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         return false;
     }
 
-    private async Task<ImportReport> LoadAsync(string path, string fileName, string sha, string who, ImportTrigger trigger, ExtractScan scan, CancellationToken ct)
+    /// <summary>After a clean read: coverage, the measures recomputed, the report and the audit row, all in the transaction.</summary>
+    private async Task<ImportReport> FinishAsync(ExtractScan scan, LoadState load, ExtractLayout layout, string fileName, string sha, string who, CancellationToken ct)
     {
-        var layout = scan.Layout!;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await importLock.LockDatabaseAsync(db, ct);
-
-        // Areas: known ones by their normalised name; new names become areas outside the London ranking.
-        var areas = await db.Areas.ToListAsync(ct);
-        var areaIds = new Dictionary<string, int>();
-        var newAreas = new List<Area>();
-        foreach (var (key, name) in scan.Areas)
-        {
-            var area = areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key);
-            if (area is null)
-            {
-                area = new Area { Name = name, Kind = AreaKind.PseudoArea, InLondonRanking = false };
-                db.Areas.Add(area);
-                newAreas.Add(area);
-                areas.Add(area);
-            }
-        }
-
-        // Category names: known aliases; names matched only through a seeded "*" (any major) alias get their own
-        // alias mapped the same way; unknown names get an unmapped alias, so their counts are kept and listed.
-        var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
-        foreach (var (key, (major, minor, _)) in scan.Categories)
-        {
-            if (aliases.ContainsKey(key)) continue;
-            aliases.TryGetValue(CategoryNames.Key("*", minor), out var anyMajor);
-            var alias = new CategoryAlias
-            {
-                MajorName = major, MinorName = minor, Key = key, CategoryId = anyMajor?.CategoryId, CreatedAt = now,
-                MappedBy = anyMajor?.CategoryId is null ? null : "seed (any major category)", MappedAt = anyMajor?.CategoryId is null ? null : now,
-            };
-            db.CategoryAliases.Add(alias);
-            aliases[key] = alias;
-        }
-
+        var import = load.Import;
         var months = scan.Months.Select(YearMonth.FromYyyyMm).ToList();
-        var import = new CrimeImport
-        {
-            FileName = fileName, Sha256 = sha, ImportedBy = who, ImportedAt = now, Trigger = trigger, Layout = layout.Description,
-            Rows = scan.Rows, FirstMonth = months[0], LastMonth = months[^1], MonthCount = months.Count, AreaCount = scan.Areas.Count,
-            Status = ImportStatus.Applied,
-        };
-        db.CrimeImports.Add(import);
+        import.Sha256 = sha;
+        import.Rows = scan.Rows;
+        import.FirstMonth = months[0];
+        import.LastMonth = months[^1];
+        import.MonthCount = months.Count;
+        import.AreaCount = scan.Areas.Count;
+        import.CountsStored = load.Stored;
         await db.SaveChangesAsync(ct);
-        foreach (var key in scan.Areas.Keys) areaIds[key] = areas.First(a => AreaNames.Key(a.Name) == key).Id;
 
         var connection = db.Database.GetDbConnection();
-        var transaction = tx.GetDbTransaction();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         await writer.WriteAsync(connection, transaction, BulkTables.Coverage,
-            scan.Covered.Select(c => new ImportCoverage { ImportId = import.Id, AreaId = areaIds[c.Area], Month = YearMonth.FromYyyyMm(c.Month) })
+            scan.Covered.Select(c => new ImportCoverage { ImportId = import.Id, AreaId = load.AreaIds[c.Area], Month = YearMonth.FromYyyyMm(c.Month) })
                 .OrderBy(c => c.AreaId).ThenBy(c => c.Month.ToYyyyMm()), ct);
 
-        var aliasIds = aliases.ToDictionary(a => a.Key, a => a.Value.Id);
-        var counts = ReadAhead(ReadCounts(path, fileName, layout, import.Id, areaIds, aliasIds, ct),
-            c => new CrimeCount { ImportId = c.ImportId, AreaId = c.AreaId, SmallAreaCode = c.SmallAreaCode, AliasId = c.AliasId, Month = c.Month, Count = c.Count }, ct);
-        var stored = await writer.WriteAsync(connection, transaction, BulkTables.Counts, counts, ct);
-        import.CountsStored = stored;
-        logger.LogDebug("Import {ImportId}: {Counts} counts written at {Elapsed} ms", import.Id, stored, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var (revisionCount, revisions, previous) = await recomputer.RecomputeAsync(import.Id, ct,
+            new FreshCounts(import.Id, load.Sums.Select(s => new CountSum(s.Key.Area, s.Key.Month, s.Key.Alias, s.Value)).ToList()));
+        logger.LogDebug("Import {ImportId}: measures recomputed in {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-        var (revisionCount, revisions, previous) = await recomputer.RecomputeAsync(import.Id, ct);
-
-        var unmappedIds = aliases.Values.Where(a => a.CategoryId is null).ToDictionary(a => a.Key, a => a.Id);
+        var unmappedIds = load.Aliases.Values.Where(a => a.CategoryId is null).ToDictionary(a => a.Key, a => a.Id);
         var report = new ImportReport
         {
-            ImportId = import.Id, FileName = fileName, Sha256 = sha, Layout = layout.Description, Rows = scan.Rows, CountsStored = stored,
+            ImportId = import.Id, FileName = fileName, Sha256 = sha, Layout = layout.Description, Rows = scan.Rows, CountsStored = load.Stored,
             FirstMonth = months[0].ToString(), LastMonth = months[^1].ToString(), MonthCount = months.Count,
             Areas = scan.Areas.Values.Order(StringComparer.OrdinalIgnoreCase).ToList(),
-            NewAreas = newAreas.Select(a => a.Name).ToList(),
+            NewAreas = load.NewAreas.Select(a => a.Name).ToList(),
             TotalsByMajorCategory = scan.Categories.Values.GroupBy(c => AreaNames.Key(c.Major))
                 .Select(g => new MajorCategoryTotal(g.First().Major, g.Sum(c => c.Total))).OrderBy(t => t.MajorCategory).ToList(),
             RevisionCount = revisionCount,
@@ -287,102 +493,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             new { import.FileName, import.Sha256, import.Layout, import.Rows, import.CountsStored, FirstMonth = report.FirstMonth, LastMonth = report.LastMonth, report.Areas.Count,
                 RevisedAreaMonths = revisionCount, Revisions = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.To }) }) });
         await db.SaveChangesAsync(ct);
-        logger.LogDebug("Import {ImportId}: measures recomputed at {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        await tx.CommitAsync(ct);
-        logger.LogDebug("Import {ImportId}: committed at {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return report;
-    }
-
-    /// <summary>
-    /// Parses on a second thread while the caller writes: a bounded queue of batches, so memory stays flat. Errors on
-    /// either side stop both.
-    /// </summary>
-    private static IEnumerable<T> ReadAhead<T>(IEnumerable<T> source, Func<T, T> copy, CancellationToken ct)
-    {
-        const int BatchSize = 4096;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var queue = new System.Collections.Concurrent.BlockingCollection<T[]>(boundedCapacity: 16);
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                var batch = new List<T>(BatchSize);
-                foreach (var item in source)
-                {
-                    batch.Add(copy(item));
-                    if (batch.Count == BatchSize)
-                    {
-                        queue.Add(batch.ToArray(), stop.Token);
-                        batch.Clear();
-                    }
-                }
-                if (batch.Count > 0) queue.Add(batch.ToArray(), stop.Token);
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        }, stop.Token);
-        try
-        {
-            foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
-                foreach (var item in batch)
-                    yield return item;
-            producer.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            stop.Cancel();
-            try { producer.Wait(TimeSpan.FromSeconds(30)); } catch (AggregateException) { }
-        }
-    }
-
-    /// <summary>The loading pass: the file's non-zero counts, one at a time (one reused object, consumed at once by the writer).</summary>
-    private static IEnumerable<CrimeCount> ReadCounts(string path, string fileName, ExtractLayout layout, int importId,
-        Dictionary<string, int> areaIds, Dictionary<string, int> aliasIds, CancellationToken ct)
-    {
-        var pauseAfter = long.TryParse(Environment.GetEnvironmentVariable(PauseVariable), out var p) ? p : -1;
-        long yielded = 0;
-        var names = new NameCache();
-        var (areaColumn, majorColumn, minorColumn, smallColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
-        var monthValues = new int[layout.MonthColumns.Count];
-        var count = new CrimeCount { ImportId = importId };
-        using var table = ExtractTable.Open(path, fileName);
-        long rows = 0;
-        while (table.MoveNext())
-        {
-            if ((++rows & 0x3FFF) == 0) ct.ThrowIfCancellationRequested();
-            var area = areaColumn.Get(table[layout.AreaColumn]);
-            var major = majorColumn.Get(table[layout.MajorColumn]);
-            var minor = minorColumn.Get(table[layout.MinorColumn]);
-            count.AreaId = areaIds[names.AreaKey(area)];
-            count.AliasId = aliasIds[names.CategoryKey(major, minor)];
-            count.SmallAreaCode = layout.SmallAreaColumn is { } sc ? smallColumn.Get(table[sc].Trim()) : null;
-            if (count.SmallAreaCode is { Length: 0 }) count.SmallAreaCode = null;
-            if (layout.IsLong)
-            {
-                TryCount(table[layout.ValueColumn!.Value], out var value);
-                if (value == 0) continue;
-                var year = int.Parse(table[layout.YearColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-                var month = int.Parse(table[layout.MonthColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-                count.Month = new YearMonth(year, month);
-                count.Count = value;
-                yield return count;
-                if (++yielded == pauseAfter) PauseForTest();
-            }
-            else
-            {
-                for (var i = 0; i < monthValues.Length; i++) TryCount(table[layout.MonthColumns[i].Column], out monthValues[i]);
-                for (var i = 0; i < monthValues.Length; i++)
-                {
-                    if (monthValues[i] == 0) continue;
-                    count.Month = layout.MonthColumns[i].Month;
-                    count.Count = monthValues[i];
-                    yield return count;
-                    if (++yielded == pauseAfter) PauseForTest();
-                }
-            }
-        }
     }
 
     private static void PauseForTest()

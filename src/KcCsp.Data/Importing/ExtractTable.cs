@@ -23,7 +23,8 @@ internal static class ExtractTable
     public static bool IsExcel(string fileName) =>
         fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);
 
-    public static IExtractTable Open(string path, string fileName)
+    /// <param name="hash">CSV: fed every byte of the file as it is parsed, so hashing needs no read of its own.</param>
+    public static IExtractTable Open(string path, string fileName, System.Security.Cryptography.IncrementalHash? hash = null)
     {
         if (IsExcel(fileName))
         {
@@ -32,7 +33,43 @@ internal static class ExtractTable
                 throw new ExtractFormatException($"{fileName} is {size / 1024 / 1024} MB: Excel workbooks are limited to {MaxExcelBytes / 1024 / 1024} MB. Save it as CSV, which has no limit.");
             return new ExcelTable(path);
         }
-        return new CsvTable(path);
+        return new CsvTable(path, hash);
+    }
+}
+
+/// <summary>A file read once, its SHA-256 taken from the same bytes the parser reads.</summary>
+internal sealed class HashingStream(Stream inner, System.Security.Cryptography.IncrementalHash hash) : Stream
+{
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        hash.AppendData(buffer[..n]);
+        return n;
+    }
+
+    /// <summary>Hashes whatever the parser left unread (nothing, normally), so the hash is always the whole file's.</summary>
+    public void ReadToEnd()
+    {
+        var buffer = new byte[1 << 16];
+        while (Read(buffer) > 0) { }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
     }
 }
 
@@ -41,11 +78,21 @@ public sealed class ExtractFormatException(string message) : Exception(message);
 internal sealed class CsvTable : IExtractTable
 {
     private readonly SepReader reader;
+    private readonly HashingStream? hashing;
 
-    public CsvTable(string path)
+    public CsvTable(string path, System.Security.Cryptography.IncrementalHash? hash)
     {
         // No header handling by Sep: real headers can repeat names, and the header is validated by ExtractLayout.
-        reader = Sep.New(',').Reader(o => o with { HasHeader = false, Unescape = true, DisableColCountCheck = true }).FromFile(path);
+        var options = Sep.New(',').Reader(o => o with { HasHeader = false, Unescape = true, DisableColCountCheck = true });
+        if (hash is null)
+        {
+            reader = options.FromFile(path);
+        }
+        else
+        {
+            hashing = new HashingStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), hash);
+            reader = options.From(hashing);
+        }
         if (!reader.MoveNext()) throw new ExtractFormatException("The file is empty: there is no header line.");
         var first = reader.Current;
         var header = new string[first.ColCount];
@@ -69,7 +116,13 @@ internal sealed class CsvTable : IExtractTable
     public long Line => reader.Current.LineNumberFrom;
     public int ColumnCount => reader.Current.ColCount;
     public ReadOnlySpan<char> this[int column] => reader.Current[column].Span;
-    public void Dispose() => reader.Dispose();
+    public void FinishHash() => hashing?.ReadToEnd();
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        hashing?.Dispose();
+    }
 }
 
 internal sealed class ExcelTable : IExtractTable

@@ -15,7 +15,8 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
     public const int RevisionListCap = 500;
 
     /// <param name="scopeImportId">Recompute the area-months this import covers; null recomputes every covered area-month.</param>
-    public async Task<(int RevisionCount, List<Revision> Revisions, List<int> PreviousImports)> RecomputeAsync(int? scopeImportId, CancellationToken ct)
+    /// <param name="fresh">The sums of an import just written in this transaction, as its writer added them up: spares reading its counts back.</param>
+    public async Task<(int RevisionCount, List<Revision> Revisions, List<int> PreviousImports)> RecomputeAsync(int? scopeImportId, CancellationToken ct, FreshCounts? fresh = null)
     {
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Recomputing measure values needs the caller's transaction.");
 
@@ -48,10 +49,12 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
         {
             var importId = byImport.Key;
             var authoritative = byImport.Select(c => (c.AreaId, c.Month.ToYyyyMm())).ToHashSet();
-            var sums = await db.CrimeCounts.AsNoTracking().Where(c => c.ImportId == importId)
-                .GroupBy(c => new { c.AreaId, c.Month, c.AliasId })
-                .Select(g => new { g.Key.AreaId, g.Key.Month, g.Key.AliasId, Total = g.Sum(c => (long)c.Count) })
-                .ToListAsync(ct);
+            var sums = fresh?.ImportId == importId
+                ? fresh.Sums
+                : (await db.CrimeCounts.AsNoTracking().Where(c => c.ImportId == importId)
+                    .GroupBy(c => new { c.AreaId, c.Month, c.AliasId })
+                    .Select(g => new { g.Key.AreaId, g.Key.Month, g.Key.AliasId, Total = g.Sum(c => (long)c.Count) })
+                    .ToListAsync(ct)).Select(s => new CountSum(s.AreaId, s.Month.ToYyyyMm(), s.AliasId, s.Total)).ToList();
 
             // The measures this import can report: those with a defining category among its counts.
             var present = sums.Select(s => aliasCategory.GetValueOrDefault(s.AliasId)).ToHashSet();
@@ -62,7 +65,7 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
 
             foreach (var s in sums)
             {
-                var month = s.Month.ToYyyyMm();
+                var month = s.Month;
                 if (!authoritative.Contains((s.AreaId, month)) || !aliasMeasures.TryGetValue(s.AliasId, out var measures)) continue;
                 foreach (var m in measures)
                     if (values.TryGetValue((m, s.AreaId, month), out var v)) v.Value += s.Total;
@@ -92,3 +95,8 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
         return (revisions.Count, revisions.Take(RevisionListCap).ToList(), previousImports);
     }
 }
+
+/// <summary>One import's total for an area, month (YYYYMM) and category name.</summary>
+public readonly record struct CountSum(int AreaId, int Month, int AliasId, long Total);
+
+public sealed record FreshCounts(int ImportId, IReadOnlyList<CountSum> Sums);

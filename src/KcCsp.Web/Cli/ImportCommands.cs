@@ -24,10 +24,14 @@ internal static class ImportCommands
                 return 2;
             }
             using var host = buildHost();
+            var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KcCsp.Cli.Import");
+            log.LogDebug("import: host built at {Elapsed} ms after process start", SinceStart());
             await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            log.LogDebug("import: database checked at {Elapsed} ms after process start", SinceStart());
             using var scope = host.Services.CreateScope();
             var importer = scope.ServiceProvider.GetRequiredService<CrimeImporter>();
             var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct);
+            log.LogDebug("import: done at {Elapsed} ms after process start", SinceStart());
             var asJson = parse.GetValue(json);
             if (outcome.Kind == ImportOutcomeKind.Invalid)
             {
@@ -57,6 +61,8 @@ internal static class ImportCommands
         });
         return command;
     }
+
+    private static long SinceStart() => (long)(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
 
     public static Command ImportPopulation(Func<IHost> buildHost, TextWriter stdout, TextWriter stderr)
     {
