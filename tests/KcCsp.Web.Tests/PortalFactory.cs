@@ -44,6 +44,10 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         ["Database:Provider"] = Provider.ToString(),
         [$"ConnectionStrings:{Provider}"] = ConnectionString,
         ["Serilog:WriteTo:1:Args:path"] = Path.Combine(directory, "logs", "kccsp-.log"),
+        // No console sink under test: logs go to files in the work folder. Console writes from background threads
+        // (Hangfire, the seed) deadlock against Playwright setting Console.OutputEncoding in the same process.
+        ["Serilog:WriteTo:0:Name"] = "File",
+        ["Serilog:WriteTo:0:Args:path"] = Path.Combine(directory, "logs", "console-.log"),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
