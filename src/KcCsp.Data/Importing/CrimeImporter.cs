@@ -122,6 +122,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     {
         public long Rows;
         public int ProblemCount;
+        /// <summary>Time the reading thread waited for the writer (a full queue), for the Debug timings.</summary>
+        public long BlockedTicks;
         public readonly List<ImportProblem> Problems = [];
         /// <summary>Area names by key, as first spelt in the file.</summary>
         public readonly Dictionary<string, string> Areas = [];
@@ -184,8 +186,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             finally
             {
                 queue.CompleteAdding();
-                logger.LogDebug("Import {ImportId}: file read at {Elapsed} ms ({Cpu} ms of processor time on this thread)", import.Id,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0);
+                logger.LogDebug("Import {ImportId}: file read at {Elapsed} ms ({Blocked} ms of it waiting for the writer)", import.Id,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, scan.BlockedTicks * 1000 / System.Diagnostics.Stopwatch.Frequency);
             }
         }, stop.Token);
 
@@ -337,7 +339,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             batch.Add(c);
             if (batch.Count == BatchSize)
             {
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 queue.Add(batch.ToArray(), ct);
+                scan.BlockedTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                 batch.Clear();
             }
         }

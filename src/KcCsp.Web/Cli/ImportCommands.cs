@@ -26,7 +26,7 @@ internal static class ImportCommands
             using var host = buildHost();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KcCsp.Cli.Import");
             log.LogDebug("import: host built at {Elapsed} ms after process start", SinceStart());
-            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             log.LogDebug("import: database checked at {Elapsed} ms after process start", SinceStart());
             using var scope = host.Services.CreateScope();
             var importer = scope.ServiceProvider.GetRequiredService<CrimeImporter>();
