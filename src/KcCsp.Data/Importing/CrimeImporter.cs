@@ -371,12 +371,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             if (area.Length == 0) { scan.Problem(line, layout.AreaColumn, layout, "The area name is empty."); rowOk = false; }
             if (major.Length == 0) { scan.Problem(line, layout.MajorColumn, layout, "The major category is empty."); rowOk = false; }
             if (minor.Length == 0) { scan.Problem(line, layout.MinorColumn, layout, "The minor category is empty."); rowOk = false; }
-            string? small = null;
-            if (layout.SmallAreaColumn is { } sc)
+            if (layout.SmallAreaColumn is { } sc && table[sc].Trim().Length > 20)
             {
-                var cell = table[sc].Trim();
-                if (cell.Length > 20) { scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters."); rowOk = false; }
-                else if (cell.Length > 0) small = smallColumn.Get(cell);
+                scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters.");
+                rowOk = false;
             }
             var areaKey = names.AreaKey(area);
             var categoryKey = names.CategoryKey(major, minor);
@@ -401,7 +399,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Covered.Add((areaKey, ym));
                         lastCovered = (areaKey, ym);
                     }
-                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, ym, value));
+                    // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
+                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, SmallArea(table, layout, smallColumn), ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
@@ -418,9 +417,12 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Problem(line, column, layout, $"'{table[column].ToString()}' is not a count (a whole number, 0 or more).");
                     }
                 }
-                if (allOk && rowOk)
+                if (allOk && rowOk && rowTotal != 0)
+                {
+                    var small = SmallArea(table, layout, smallColumn);
                     for (var i = 0; i < monthValues.Length; i++)
                         if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
+                }
             }
             // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
             if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
@@ -435,6 +437,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             foreach (var a in scan.Areas.Keys)
                 foreach (var m in scan.Months) scan.Covered.Add((a, m));
     }
+
+    private static string? SmallArea(IExtractTable table, ExtractLayout layout, ColumnMemo memo) =>
+        layout.SmallAreaColumn is { } column && table[column].Trim() is { Length: > 0 } cell ? memo.Get(cell) : null;
 
     /// <summary>A count cell: a whole number, 0 or more ("12", "12.0" from spreadsheets).</summary>
     internal static bool TryCount(ReadOnlySpan<char> cell, out int value)
