@@ -66,6 +66,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     return Invalid(fileName, [new ImportProblem(2, null, null, "The file has a header but no rows.")], 1);
                 }
 
+                logger.LogDebug("Import {ImportId}: hashing finished at {Elapsed} ms", load.Import.Id, timer.ElapsedMilliseconds);
                 string sha;
                 if (table is CsvTable csv)
                 {
@@ -88,6 +89,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
 
                 var report = await FinishAsync(scan, load, layout, fileName, sha, who, ct);
+                logger.LogDebug("Import {ImportId}: report written at {Elapsed} ms", report.ImportId, timer.ElapsedMilliseconds);
                 await tx.CommitAsync(ct);
                 logger.LogDebug("Import {ImportId}: committed at {Elapsed} ms", report.ImportId, timer.ElapsedMilliseconds);
                 logger.LogInformation("Imported {FileName} as import {ImportId}: {Rows} rows, {Counts} counts, {Months} months, {Areas} areas, {Revisions} revised area-months, {Unmapped} unmapped categories",
