@@ -23,7 +23,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <summary>Test-only: pause inside the loading transaction after this many counts, so a test can kill the process there.</summary>
     public const string PauseVariable = "KCCSP_TEST_PAUSE_IMPORT_AFTER_COUNTS";
 
-    public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default)
+    /// <param name="databaseReady">The command line: the database checks (which build EF Core's model, a few hundred
+    /// milliseconds) still running; the file is read and validated meanwhile, and nothing touches the database before they end.</param>
+    public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default, Task? databaseReady = null)
     {
         var timer = System.Diagnostics.Stopwatch.StartNew();
         using var held = await importLock.AcquireAsync(ct);
@@ -42,6 +44,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var layoutProblems = new List<ImportProblem>();
             var layout = ExtractLayout.Detect(table.Header, layoutProblems);
             if (layout is null) return Invalid(fileName, layoutProblems, layoutProblems.Count);
+            await using var reading = Reading.Start(table, layout, fileName, logger, ct);
+            if (databaseReady is not null) await databaseReady;
 
             // SQLite: the import connection checks no foreign keys while it loads. Every id it writes was read or
             // created inside this transaction, which holds SQLite's only write lock from its start (BEGIN IMMEDIATE),
@@ -53,7 +57,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -32768;", ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await importLock.LockDatabaseAsync(db, ct);
-                var (scan, load) = await LoadAsync(table, layout, fileName, who, trigger, ct);
+                var (scan, load) = await LoadAsync(reading, layout, fileName, who, trigger, ct);
                 logger.LogDebug("Import {FileName}: read, validated and loaded in {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
                 if (scan.ProblemCount > 0)
                 {
@@ -145,6 +149,41 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
     private readonly record struct ReadCount(string Area, string AreaKey, string Major, string Minor, string CategoryKey, string? SmallAreaCode, int Month, int Count);
 
+    /// <summary>The reading thread, started as soon as the layout is known: it fills a bounded queue the writer empties.</summary>
+    private sealed class Reading : IAsyncDisposable
+    {
+        public readonly ExtractScan Scan = new();
+        public required CancellationTokenSource Stop;
+        // Room for the counts of the first few hundred milliseconds, read while the database checks finish (about 15 MB).
+        public readonly System.Collections.Concurrent.BlockingCollection<ReadCount[]> Queue = new(boundedCapacity: 64);
+        public Task Task = Task.CompletedTask;
+
+        public static Reading Start(IExtractTable table, ExtractLayout layout, string fileName, ILogger logger, CancellationToken ct)
+        {
+            var reading = new Reading { Stop = CancellationTokenSource.CreateLinkedTokenSource(ct) };
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            reading.Task = Task.Run(() =>
+            {
+                try { Read(table, layout, reading.Scan, reading.Queue, reading.Stop.Token); }
+                finally
+                {
+                    reading.Queue.CompleteAdding();
+                    logger.LogDebug("Import {FileName}: file read in {Elapsed} ms ({Blocked} ms of it waiting for the writer)", fileName,
+                        System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, reading.Scan.BlockedTicks * 1000 / System.Diagnostics.Stopwatch.Frequency);
+                }
+            }, reading.Stop.Token);
+            return reading;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Stop.IsCancellationRequested && Task.IsCompleted) return;
+            Stop.Cancel();
+            // Already awaited on success; after a failure, only its stopping matters (the table is disposed after it).
+            try { await Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
+        }
+    }
+
     /// <summary>What the loading side made: the import row, the ids it resolved, the sums for the measures.</summary>
     private sealed class LoadState
     {
@@ -161,7 +200,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// The one read: a second thread parses and validates; this one resolves names to ids and writes the counts.
     /// The writer stops for a name it has no id for (rare: a new area or category), creates it, and goes on.
     /// </summary>
-    private async Task<(ExtractScan Scan, LoadState Load)> LoadAsync(IExtractTable table, ExtractLayout layout, string fileName, string who, ImportTrigger trigger, CancellationToken ct)
+    private async Task<(ExtractScan Scan, LoadState Load)> LoadAsync(Reading reading, ExtractLayout layout, string fileName, string who, ImportTrigger trigger, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
@@ -179,19 +218,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         foreach (var a in areas) areasByKey.TryAdd(AreaNames.Key(a.Name), a);
         var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
 
-        var scan = new ExtractScan();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var queue = new System.Collections.Concurrent.BlockingCollection<ReadCount[]>(boundedCapacity: 16);
-        var reading = Task.Run(() =>
-        {
-            try { Read(table, layout, scan, queue, stop.Token); }
-            finally
-            {
-                queue.CompleteAdding();
-                logger.LogDebug("Import {ImportId}: file read at {Elapsed} ms ({Blocked} ms of it waiting for the writer)", import.Id,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, scan.BlockedTicks * 1000 / System.Diagnostics.Stopwatch.Frequency);
-            }
-        }, stop.Token);
+        var (scan, stop, queue) = (reading.Scan, reading.Stop, reading.Queue);
 
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -230,13 +257,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 await db.SaveChangesAsync(stop.Token);
             }
-            await reading;
+            await reading.Task;
         }
         finally
         {
-            stop.Cancel();
-            // Already awaited on success; after a failure here, only its stopping matters.
-            try { await reading.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
+            await reading.DisposeAsync();
             batches.Dispose();
         }
         if (scan.ProblemCount > 0) return (scan, load);
