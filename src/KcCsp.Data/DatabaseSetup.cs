@@ -65,6 +65,45 @@ public static class DatabaseSetup
     }
 
     /// <summary>Creates or migrates the database and loads the plan: what first start and the `migrate` verb do.</summary>
+    /// <summary>
+    /// For command-line verbs that only need a ready database (`import`): one cheap query tells whether the latest
+    /// migration is applied and the plan and categories are seeded; only if not does it run <see cref="MigrateAndSeedAsync"/>.
+    /// The full checks (which also bring a seeded plan up to date with Seed/plan.json) run at the portal's start and
+    /// in `migrate`. Saves the seed checks' query compilation, about half a second of every import's start-up.
+    /// </summary>
+    public static async Task EnsureReadyAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        if (await IsReadyAsync(services, ct)) return;
+        await MigrateAndSeedAsync(services, ct);
+    }
+
+    private static async Task<bool> IsReadyAsync(IServiceProvider services, CancellationToken ct)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        var latest = db.Database.GetMigrations().LastOrDefault();
+        if (latest is null) return false;
+        var connection = db.Database.GetDbConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            // Quoted identifiers: valid on SQLite, PostgreSQL and SQL Server alike. The migration id is our own.
+            command.CommandText = "SELECT (SELECT COUNT(*) FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '" + latest.Replace("'", "''") + "')"
+                + " + (SELECT CASE WHEN EXISTS (SELECT 1 FROM \"Plans\") THEN 1 ELSE 0 END)"
+                + " + (SELECT CASE WHEN EXISTS (SELECT 1 FROM \"CrimeCategories\") THEN 1 ELSE 0 END)";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 3;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return false; // no tables yet, or a partly migrated database: the full path deals with it
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+    }
+
     public static async Task MigrateAndSeedAsync(IServiceProvider services, CancellationToken ct = default)
     {
         using var scope = services.CreateScope();

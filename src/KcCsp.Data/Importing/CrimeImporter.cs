@@ -23,7 +23,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <summary>Test-only: pause inside the loading transaction after this many counts, so a test can kill the process there.</summary>
     public const string PauseVariable = "KCCSP_TEST_PAUSE_IMPORT_AFTER_COUNTS";
 
-    public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default)
+    /// <param name="databaseReady">The command line: the database checks (which build EF Core's model, a few hundred
+    /// milliseconds) still running; the file is read and validated meanwhile, and nothing touches the database before they end.</param>
+    public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default, Task? databaseReady = null)
     {
         var timer = System.Diagnostics.Stopwatch.StartNew();
         using var held = await importLock.AcquireAsync(ct);
@@ -42,6 +44,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var layoutProblems = new List<ImportProblem>();
             var layout = ExtractLayout.Detect(table.Header, layoutProblems);
             if (layout is null) return Invalid(fileName, layoutProblems, layoutProblems.Count);
+            await using var reading = Reading.Start(table, layout, fileName, logger, ct);
+            if (databaseReady is not null) await databaseReady;
 
             // SQLite: the import connection checks no foreign keys while it loads. Every id it writes was read or
             // created inside this transaction, which holds SQLite's only write lock from its start (BEGIN IMMEDIATE),
@@ -53,7 +57,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -32768;", ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await importLock.LockDatabaseAsync(db, ct);
-                var (scan, load) = await LoadAsync(table, layout, fileName, who, trigger, ct);
+                var (scan, load) = await LoadAsync(reading, layout, fileName, who, trigger, ct);
                 logger.LogDebug("Import {FileName}: read, validated and loaded in {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
                 if (scan.ProblemCount > 0)
                 {
@@ -66,6 +70,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     return Invalid(fileName, [new ImportProblem(2, null, null, "The file has a header but no rows.")], 1);
                 }
 
+                logger.LogDebug("Import {ImportId}: hashing finished at {Elapsed} ms", load.Import.Id, timer.ElapsedMilliseconds);
                 string sha;
                 if (table is CsvTable csv)
                 {
@@ -88,6 +93,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
 
                 var report = await FinishAsync(scan, load, layout, fileName, sha, who, ct);
+                logger.LogDebug("Import {ImportId}: report written at {Elapsed} ms", report.ImportId, timer.ElapsedMilliseconds);
                 await tx.CommitAsync(ct);
                 logger.LogDebug("Import {ImportId}: committed at {Elapsed} ms", report.ImportId, timer.ElapsedMilliseconds);
                 logger.LogInformation("Imported {FileName} as import {ImportId}: {Rows} rows, {Counts} counts, {Months} months, {Areas} areas, {Revisions} revised area-months, {Unmapped} unmapped categories",
@@ -122,6 +128,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     {
         public long Rows;
         public int ProblemCount;
+        /// <summary>Time the reading thread waited for the writer (a full queue), for the Debug timings.</summary>
+        public long BlockedTicks;
         public readonly List<ImportProblem> Problems = [];
         /// <summary>Area names by key, as first spelt in the file.</summary>
         public readonly Dictionary<string, string> Areas = [];
@@ -141,6 +149,41 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
     private readonly record struct ReadCount(string Area, string AreaKey, string Major, string Minor, string CategoryKey, string? SmallAreaCode, int Month, int Count);
 
+    /// <summary>The reading thread, started as soon as the layout is known: it fills a bounded queue the writer empties.</summary>
+    private sealed class Reading : IAsyncDisposable
+    {
+        public readonly ExtractScan Scan = new();
+        public required CancellationTokenSource Stop;
+        // Room for the counts of the first few hundred milliseconds, read while the database checks finish (about 15 MB).
+        public readonly System.Collections.Concurrent.BlockingCollection<ReadCount[]> Queue = new(boundedCapacity: 64);
+        public Task Task = Task.CompletedTask;
+
+        public static Reading Start(IExtractTable table, ExtractLayout layout, string fileName, ILogger logger, CancellationToken ct)
+        {
+            var reading = new Reading { Stop = CancellationTokenSource.CreateLinkedTokenSource(ct) };
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            reading.Task = Task.Run(() =>
+            {
+                try { Read(table, layout, reading.Scan, reading.Queue, reading.Stop.Token); }
+                finally
+                {
+                    reading.Queue.CompleteAdding();
+                    logger.LogDebug("Import {FileName}: file read in {Elapsed} ms ({Blocked} ms of it waiting for the writer)", fileName,
+                        System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, reading.Scan.BlockedTicks * 1000 / System.Diagnostics.Stopwatch.Frequency);
+                }
+            }, reading.Stop.Token);
+            return reading;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Stop.IsCancellationRequested && Task.IsCompleted) return;
+            Stop.Cancel();
+            // Already awaited on success; after a failure, only its stopping matters (the table is disposed after it).
+            try { await Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
+        }
+    }
+
     /// <summary>What the loading side made: the import row, the ids it resolved, the sums for the measures.</summary>
     private sealed class LoadState
     {
@@ -157,7 +200,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// The one read: a second thread parses and validates; this one resolves names to ids and writes the counts.
     /// The writer stops for a name it has no id for (rare: a new area or category), creates it, and goes on.
     /// </summary>
-    private async Task<(ExtractScan Scan, LoadState Load)> LoadAsync(IExtractTable table, ExtractLayout layout, string fileName, string who, ImportTrigger trigger, CancellationToken ct)
+    private async Task<(ExtractScan Scan, LoadState Load)> LoadAsync(Reading reading, ExtractLayout layout, string fileName, string who, ImportTrigger trigger, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
@@ -175,19 +218,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         foreach (var a in areas) areasByKey.TryAdd(AreaNames.Key(a.Name), a);
         var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
 
-        var scan = new ExtractScan();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var queue = new System.Collections.Concurrent.BlockingCollection<ReadCount[]>(boundedCapacity: 16);
-        var reading = Task.Run(() =>
-        {
-            try { Read(table, layout, scan, queue, stop.Token); }
-            finally
-            {
-                queue.CompleteAdding();
-                logger.LogDebug("Import {ImportId}: file read at {Elapsed} ms ({Cpu} ms of processor time on this thread)", import.Id,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0);
-            }
-        }, stop.Token);
+        var (scan, stop, queue) = (reading.Scan, reading.Stop, reading.Queue);
 
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -226,13 +257,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 await db.SaveChangesAsync(stop.Token);
             }
-            await reading;
+            await reading.Task;
         }
         finally
         {
-            stop.Cancel();
-            // Already awaited on success; after a failure here, only its stopping matters.
-            try { await reading.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
+            await reading.DisposeAsync();
             batches.Dispose();
         }
         if (scan.ProblemCount > 0) return (scan, load);
@@ -337,7 +366,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             batch.Add(c);
             if (batch.Count == BatchSize)
             {
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 queue.Add(batch.ToArray(), ct);
+                scan.BlockedTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                 batch.Clear();
             }
         }
@@ -367,12 +398,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             if (area.Length == 0) { scan.Problem(line, layout.AreaColumn, layout, "The area name is empty."); rowOk = false; }
             if (major.Length == 0) { scan.Problem(line, layout.MajorColumn, layout, "The major category is empty."); rowOk = false; }
             if (minor.Length == 0) { scan.Problem(line, layout.MinorColumn, layout, "The minor category is empty."); rowOk = false; }
-            string? small = null;
-            if (layout.SmallAreaColumn is { } sc)
+            if (layout.SmallAreaColumn is { } sc && table[sc].Trim().Length > 20)
             {
-                var cell = table[sc].Trim();
-                if (cell.Length > 20) { scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters."); rowOk = false; }
-                else if (cell.Length > 0) small = smallColumn.Get(cell);
+                scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters.");
+                rowOk = false;
             }
             var areaKey = names.AreaKey(area);
             var categoryKey = names.CategoryKey(major, minor);
@@ -397,7 +426,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Covered.Add((areaKey, ym));
                         lastCovered = (areaKey, ym);
                     }
-                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, ym, value));
+                    // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
+                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, SmallArea(table, layout, smallColumn), ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
@@ -414,9 +444,12 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Problem(line, column, layout, $"'{table[column].ToString()}' is not a count (a whole number, 0 or more).");
                     }
                 }
-                if (allOk && rowOk)
+                if (allOk && rowOk && rowTotal != 0)
+                {
+                    var small = SmallArea(table, layout, smallColumn);
                     for (var i = 0; i < monthValues.Length; i++)
                         if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
+                }
             }
             // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
             if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
@@ -431,6 +464,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             foreach (var a in scan.Areas.Keys)
                 foreach (var m in scan.Months) scan.Covered.Add((a, m));
     }
+
+    private static string? SmallArea(IExtractTable table, ExtractLayout layout, ColumnMemo memo) =>
+        layout.SmallAreaColumn is { } column && table[column].Trim() is { Length: > 0 } cell ? memo.Get(cell) : null;
 
     /// <summary>A count cell: a whole number, 0 or more ("12", "12.0" from spreadsheets).</summary>
     internal static bool TryCount(ReadOnlySpan<char> cell, out int value)

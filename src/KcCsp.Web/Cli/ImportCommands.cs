@@ -26,11 +26,16 @@ internal static class ImportCommands
             using var host = buildHost();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KcCsp.Cli.Import");
             log.LogDebug("import: host built at {Elapsed} ms after process start", SinceStart());
-            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
-            log.LogDebug("import: database checked at {Elapsed} ms after process start", SinceStart());
+            // The database checks run beside the importer's read of the file (which needs no database).
+            var ready = Task.Run(async () =>
+            {
+                await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
+                log.LogDebug("import: database checked at {Elapsed} ms after process start", SinceStart());
+            }, ct);
             using var scope = host.Services.CreateScope();
             var importer = scope.ServiceProvider.GetRequiredService<CrimeImporter>();
-            var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct);
+            var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct, ready);
+            await ready; // when the file was refused before the database was needed
             log.LogDebug("import: done at {Elapsed} ms after process start", SinceStart());
             var asJson = parse.GetValue(json);
             if (outcome.Kind == ImportOutcomeKind.Invalid)

@@ -305,6 +305,27 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_small_area_file_keeps_every_non_zero_row_with_its_code_and_skips_the_zeros()
+    {
+        // 130 non-zero rows (the SQLite writer inserts them in groups: two full ones and a short last one), zeros between.
+        var path = Path.Combine(factory.WorkDirectory, "lsoa.csv");
+        var lines = new List<string> { "lsoa_code,borough,major_category,minor_category,value,year,month" };
+        for (var i = 0; i < 260; i++)
+            lines.Add($"E0100{i:D4},Kensington and Chelsea,Burglary,Burglary in a Dwelling,{(i % 2 == 0 ? i / 2 + 1 : 0)},2009,4");
+        await File.WriteAllLinesAsync(path, lines);
+        var json = await ImportAsync(factory, path);
+        json.GetProperty("report").GetProperty("countsStored").GetInt64().Should().Be(130);
+
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        var counts = await db.CrimeCounts.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
+        counts.Should().HaveCount(130);
+        counts.Select(c => c.SmallAreaCode).Should().Equal(Enumerable.Range(0, 130).Select(k => $"E0100{2 * k:D4}"));
+        counts.Select(c => c.Count).Should().Equal(Enumerable.Range(1, 130));
+        (await MeasureAsync(factory, "residential-burglary", toMonth: 4)).GetProperty("value").GetDecimal().Should().Be(130 * 131 / 2);
+    }
+
+    [Fact]
     public async Task An_excel_workbook_is_read_from_its_first_worksheet()
     {
         var path = Path.Combine(factory.WorkDirectory, "extract.xlsx");
