@@ -45,6 +45,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<MeasureCategory> MeasureCategories => Set<MeasureCategory>();
     public DbSet<CrimeImport> CrimeImports => Set<CrimeImport>();
     public DbSet<CrimeCount> CrimeCounts => Set<CrimeCount>();
+    public DbSet<ImportAlias> ImportAliases => Set<ImportAlias>();
     public DbSet<ImportCoverage> ImportCoverages => Set<ImportCoverage>();
     public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();

@@ -320,10 +320,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AliasId");
-
-                    b.HasIndex("AreaId");
-
                     b.HasIndex("ImportId");
 
                     b.ToTable("CrimeCounts");
@@ -462,6 +458,24 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("Figures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
+                {
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AliasId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ImportId", "AliasId");
+
+                    b.HasIndex("AliasId");
+
+                    b.ToTable("ImportAliases");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
@@ -1176,18 +1190,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
-                        .WithMany()
-                        .HasForeignKey("AliasId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("KcCsp.Data.Model.Area", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")
@@ -1214,14 +1216,23 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Measure");
                 });
 
-            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.Area", null)
+                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
                         .WithMany()
-                        .HasForeignKey("AreaId")
+                        .HasForeignKey("AliasId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")

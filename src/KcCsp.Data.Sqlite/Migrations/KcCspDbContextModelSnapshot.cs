@@ -301,10 +301,6 @@ namespace KcCsp.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AliasId");
-
-                    b.HasIndex("AreaId");
-
                     b.HasIndex("ImportId");
 
                     b.ToTable("CrimeCounts");
@@ -439,6 +435,24 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Figures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
+                {
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AliasId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ImportId", "AliasId");
+
+                    b.HasIndex("AliasId");
+
+                    b.ToTable("ImportAliases");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
@@ -1131,18 +1145,6 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
-                        .WithMany()
-                        .HasForeignKey("AliasId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("KcCsp.Data.Model.Area", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")
@@ -1169,14 +1171,23 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Measure");
                 });
 
-            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.Area", null)
+                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
                         .WithMany()
-                        .HasForeignKey("AreaId")
+                        .HasForeignKey("AliasId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")

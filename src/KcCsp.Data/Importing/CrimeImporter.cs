@@ -503,6 +503,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             scan.Covered.Select(c => new ImportCoverage { ImportId = import.Id, AreaId = load.AreaIds[c.Area], Month = YearMonth.FromYyyyMm(c.Month) })
                 .OrderBy(c => c.AreaId).ThenBy(c => c.Month.ToYyyyMm()), ct);
 
+        db.ImportAliases.AddRange(load.Sums.GroupBy(s => s.Key.Alias)
+            .Select(g => new ImportAlias { ImportId = import.Id, AliasId = g.Key, Total = g.Sum(s => s.Value) }));
+        await db.SaveChangesAsync(ct);
+
         var (revisionCount, revisions, previous) = await recomputer.RecomputeAsync(import.Id, ct,
             new FreshCounts(import.Id, load.Sums.Select(s => new CountSum(s.Key.Area, s.Key.Month, s.Key.Alias, s.Value)).ToList()));
         logger.LogDebug("Import {ImportId}: measures recomputed in {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

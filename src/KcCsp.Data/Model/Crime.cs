@@ -76,6 +76,15 @@ public class CrimeImport
 }
 
 /// <summary>A monthly count of one category in one area (and small area, where the file has them), as an import read it.</summary>
+/// <summary>How much of an import fell under each category name: what the unmapped-categories banner reads, so that
+/// it never has to search the millions of counts.</summary>
+public class ImportAlias
+{
+    public int ImportId { get; set; }
+    public int AliasId { get; set; }
+    public long Total { get; set; }
+}
+
 public class CrimeCount
 {
     public long Id { get; set; }

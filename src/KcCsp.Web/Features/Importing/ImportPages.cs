@@ -108,7 +108,8 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
     /// <summary>For the banner every page shows while some imported category names are unmapped.</summary>
     public async Task<IReadOnlyList<string>> UnmappedNamesAsync(CancellationToken ct)
     {
-        var used = db.CrimeCounts.Select(c => c.AliasId);
+        var applied = db.CrimeImports.Where(i => i.Status == ImportStatus.Applied).Select(i => i.Id);
+        var used = db.ImportAliases.Where(t => t.Total != 0 && applied.Contains(t.ImportId)).Select(t => t.AliasId);
         return await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId == null && used.Contains(a.Id))
             .OrderBy(a => a.MajorName).ThenBy(a => a.MinorName).Select(a => a.MajorName + " / " + a.MinorName).ToListAsync(ct);
     }

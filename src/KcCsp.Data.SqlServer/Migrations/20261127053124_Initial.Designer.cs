@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.SqlServer.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261127044745_Initial")]
+    [Migration("20261127053124_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -323,10 +323,6 @@ namespace KcCsp.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AliasId");
-
-                    b.HasIndex("AreaId");
-
                     b.HasIndex("ImportId");
 
                     b.ToTable("CrimeCounts");
@@ -465,6 +461,24 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("Figures");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
+                {
+                    b.Property<int>("ImportId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AliasId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ImportId", "AliasId");
+
+                    b.HasIndex("AliasId");
+
+                    b.ToTable("ImportAliases");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
@@ -1181,18 +1195,6 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
-                        .WithMany()
-                        .HasForeignKey("AliasId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("KcCsp.Data.Model.Area", null)
-                        .WithMany()
-                        .HasForeignKey("AreaId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")
@@ -1219,14 +1221,23 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.Navigation("Measure");
                 });
 
-            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+            modelBuilder.Entity("KcCsp.Data.Model.ImportAlias", b =>
                 {
-                    b.HasOne("KcCsp.Data.Model.Area", null)
+                    b.HasOne("KcCsp.Data.Model.CategoryAlias", null)
                         .WithMany()
-                        .HasForeignKey("AreaId")
+                        .HasForeignKey("AliasId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.ImportCoverage", b =>
+                {
                     b.HasOne("KcCsp.Data.Model.CrimeImport", null)
                         .WithMany()
                         .HasForeignKey("ImportId")

@@ -371,6 +371,30 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CrimeCounts_CrimeImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ImportCoverages",
                 columns: table => new
                 {
@@ -381,12 +405,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ImportCoverages", x => new { x.ImportId, x.AreaId, x.Month });
-                    table.ForeignKey(
-                        name: "FK_ImportCoverages_Areas_AreaId",
-                        column: x => x.AreaId,
-                        principalTable: "Areas",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "FK_ImportCoverages_CrimeImports_ImportId",
                         column: x => x.ImportId,
@@ -421,35 +439,24 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "CrimeCounts",
+                name: "ImportAliases",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
                     ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                    Total = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                    table.PrimaryKey("PK_ImportAliases", x => new { x.ImportId, x.AliasId });
                     table.ForeignKey(
-                        name: "FK_CrimeCounts_Areas_AreaId",
-                        column: x => x.AreaId,
-                        principalTable: "Areas",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_CrimeCounts_CategoryAliases_AliasId",
+                        name: "FK_ImportAliases_CategoryAliases_AliasId",
                         column: x => x.AliasId,
                         principalTable: "CategoryAliases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
-                        name: "FK_CrimeCounts_CrimeImports_ImportId",
+                        name: "FK_ImportAliases_CrimeImports_ImportId",
                         column: x => x.ImportId,
                         principalTable: "CrimeImports",
                         principalColumn: "Id",
@@ -821,16 +828,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_CrimeCounts_AliasId",
-                table: "CrimeCounts",
-                column: "AliasId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_CrimeCounts_AreaId",
-                table: "CrimeCounts",
-                column: "AreaId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_CrimeCounts_ImportId",
                 table: "CrimeCounts",
                 column: "ImportId");
@@ -850,6 +847,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 table: "Figures",
                 columns: new[] { "MeasureId", "AreaId", "From", "To", "Source" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportAliases_AliasId",
+                table: "ImportAliases",
+                column: "AliasId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ImportCoverages_AreaId_Month",
@@ -968,6 +970,9 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Figures");
+
+            migrationBuilder.DropTable(
+                name: "ImportAliases");
 
             migrationBuilder.DropTable(
                 name: "ImportCoverages");
