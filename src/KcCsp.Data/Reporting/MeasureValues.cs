@@ -24,10 +24,7 @@ public sealed class MeasureValues(KcCspDbContext db)
         var figure = await db.Figures.AsNoTracking()
             .Where(f => f.MeasureId == measure.Id && f.AreaId == area.Id && f.From == period.From && f.To == period.To)
             .ToListAsync(ct);
-        var best = figure
-            .OrderBy(f => f.Source == FigureSource.Manual ? 0 : f.Source == FigureSource.Imported ? 1 : 2)
-            .ThenByDescending(f => f.EnteredAt.UtcTicks)
-            .FirstOrDefault();
+        var best = Preferred(figure);
         if (best is not null)
         {
             return new FoundValue(best.Value, best.Source, best.SourceNote, best);
@@ -63,6 +60,13 @@ public sealed class MeasureValues(KcCspDbContext db)
             .Select(i => "#" + i.Id + " " + i.FileName).ToListAsync(ct);
         return new FoundValue(months.Sum(m => m.Value), FigureSource.Imported, $"MPS crime extract, import {string.Join("; ", files)}", null);
     }
+
+    /// <summary>Of several stored figures for the same measure, area and period: an analyst's entry, then an imported
+    /// figure, then the plan's published one; the latest entered first.</summary>
+    public static Figure? Preferred(IEnumerable<Figure> figures) => figures
+        .OrderBy(f => f.Source == FigureSource.Manual ? 0 : f.Source == FigureSource.Imported ? 1 : 2)
+        .ThenByDescending(f => f.EnteredAt.UtcTicks)
+        .FirstOrDefault();
 
     /// <summary>The population used for a financial year: the mid-year estimate of the year it starts in.</summary>
     public Task<Population?> PopulationForAsync(Area area, FinancialYear year, CancellationToken ct = default) =>

@@ -34,8 +34,7 @@ public sealed class MonthlySeries(KcCspDbContext db)
         points.AddRange(figures
             .Where(f => !covered.Contains((f.MeasureId, f.From)))
             .GroupBy(f => (f.MeasureId, f.From))
-            .Select(g => g.OrderBy(f => f.Source == FigureSource.Manual ? 0 : f.Source == FigureSource.Imported ? 1 : 2)
-                .ThenByDescending(f => f.EnteredAt.UtcTicks).First())
+            .Select(g => MeasureValues.Preferred(g)!)
             .Select(f => (f.MeasureId, f.From, new MonthlyPoint(measures[f.MeasureId].Code, measures[f.MeasureId].Name, area.Name, f.From.ToString(), f.Value,
                 ComparisonService.SourceWord(f.Source), f.SourceNote))));
         return points
@@ -44,10 +43,16 @@ public sealed class MonthlySeries(KcCspDbContext db)
             .ToList();
     }
 
+    private IReadOnlyList<YearMonth>? importedMonths;
+
+    /// <summary>Every month that imported crime extracts cover; read once per request (this service is scoped).</summary>
+    public async Task<IReadOnlyList<YearMonth>> ImportedMonthsAsync(CancellationToken ct = default) =>
+        importedMonths ??= await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+
     /// <summary>The latest month any imported crime extract covers, or null when nothing has been imported.</summary>
     public async Task<YearMonth?> LatestImportedMonthAsync(CancellationToken ct = default)
     {
-        var months = await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+        var months = await ImportedMonthsAsync(ct);
         return months.Count == 0 ? null : months.Max();
     }
 }

@@ -63,7 +63,7 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
     public async Task<IReadOnlyList<FinancialYear>> YearsAsync(CancellationToken ct = default)
     {
         var plan = await db.Plans.AsNoTracking().OrderBy(p => p.Id).FirstAsync(ct);
-        var importedMonths = await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+        var importedMonths = await monthly.ImportedMonthsAsync(ct);
         var figureMonths = await db.Figures.AsNoTracking().Select(f => f.To).Distinct().ToListAsync(ct);
         return importedMonths.Concat(figureMonths).Select(m => m.FinancialYear).Append(plan.ReportingYear)
             .Distinct().OrderDescending().ToList();
