@@ -104,7 +104,7 @@ public sealed class NightlyImportTests : IAsyncLifetime
     [Fact]
     public async Task The_recurring_job_is_registered_with_the_configured_schedule()
     {
-        (await factory.CreateClient().GetAsync("/health")).EnsureSuccessStatusCode();
+        (await factory.CreateClient().GetAsync("/health/ready")).EnsureSuccessStatusCode();
         using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
         var job = jobs.Single(j => j.Id == NightlyImport.JobId);
