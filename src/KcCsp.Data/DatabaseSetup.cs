@@ -58,6 +58,7 @@ public static class DatabaseSetup
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
         services.AddCrimeImporting();
+        services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
         services.AddPeopleData();
