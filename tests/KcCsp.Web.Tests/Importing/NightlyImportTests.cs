@@ -1,3 +1,4 @@
+using Hangfire;
 using KcCsp.Data;
 using KcCsp.Data.Importing;
 using KcCsp.Web.Features.Importing;
@@ -67,6 +68,48 @@ public sealed class NightlyImportTests : IAsyncLifetime
 
         var again = await RunAsync(new NightlyImportOptions { Inbox = inbox, InboxSettleSeconds = 0.2 });
         again.Log.Should().Contain("no new files");
+    }
+
+    [Fact]
+    public async Task Jobs_are_built_from_their_own_hosts_services_whatever_other_hosts_started_and_stopped()
+    {
+        // Hangfire keeps a process-wide default activator (JobActivator.Current) that the last host to start sets.
+        // Start this portal, then another, and stop the other: this portal's jobs must still come from its own services.
+        (await factory.CreateClient().GetAsync("/health/live")).EnsureSuccessStatusCode();
+        string otherDatabase;
+        await using (var other = new PortalFactory())
+        {
+            (await other.CreateClient().GetAsync("/health/live")).EnsureSuccessStatusCode();
+            otherDatabase = other.ConnectionString;
+        }
+
+        var activator = factory.Services.GetRequiredService<JobActivator>();
+        using var connection = factory.Services.GetRequiredService<JobStorage>().GetConnection();
+        var background = new BackgroundJob("probe", Hangfire.Common.Job.FromExpression<NightlyImport>(j => j.RunAsync(CancellationToken.None)), DateTime.UtcNow);
+        using var scope = activator.BeginScope(new JobActivatorContext(connection, background, new NeverCancelled()));
+        var job = (NightlyImport)scope.Resolve(typeof(NightlyImport));
+        job.Should().NotBeNull();
+        var db = (KcCspDbContext)scope.Resolve(typeof(KcCspDbContext));
+        db.Database.GetConnectionString().Should().Be(factory.ConnectionString).And.NotBe(otherDatabase);
+
+        // And a job enqueued now runs.
+        var id = factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<NightlyImport>(j => j.RunAsync(CancellationToken.None));
+        var monitor = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        string? state;
+        do
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            state = monitor.JobDetails(id)?.History.FirstOrDefault()?.StateName;
+        }
+        while (state is not ("Succeeded" or "Failed") && DateTime.UtcNow < deadline);
+        state.Should().Be("Succeeded", string.Join("; ", monitor.JobDetails(id)?.History.Select(h => h.Reason + " " + string.Join(",", h.Data.Values)) ?? []));
+    }
+
+    private sealed class NeverCancelled : IJobCancellationToken
+    {
+        public CancellationToken ShutdownToken => CancellationToken.None;
+        public void ThrowIfCancellationRequested() { }
     }
 
     [Fact]

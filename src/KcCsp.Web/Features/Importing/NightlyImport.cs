@@ -404,6 +404,10 @@ public static class NightlyImportSetup
             }
         });
         builder.Services.AddHangfireServer(o => o.WorkerCount = 1);
+        // Jobs are made from this host's own services. Hangfire's default activator is the process-wide
+        // JobActivator.Current, which the last host to start sets: with several hosts in one process (the tests'
+        // portal instances) a job could be built from another host's, possibly disposed, container.
+        builder.Services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
     }
 
     public static void UseNightlyImport(this WebApplication app)
