@@ -64,6 +64,7 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DashboardService>();
+        ReportPageCache.AddTo(builder.Services, builder.Configuration);
         builder.AddPeople();
         builder.Services.AddOpenData();
         builder.AddImporting();
@@ -82,6 +83,7 @@ public static class PortalSetup
         app.UseStaticFiles();
         app.UseRouting();
         app.UsePeople();
+        app.UseOutputCache();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
         app.MapOpenData();
