@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201014636_Initial")]
+    [Migration("20261201021043_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -398,6 +398,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataVersions");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            ChangedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Stamp = new Guid("00000000-0000-0000-0000-000000000000")
+                        });
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
