@@ -58,9 +58,14 @@ jar="$work/cookies"
 token=$(curl -sk -c "$jar" -b "$jar" "$base/sign-in" | grep -o '__RequestVerificationToken[^>]*value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
 curl -sk -o /dev/null -c "$jar" -b "$jar" --data-urlencode "Email=bench@kccsp.local" --data-urlencode "Password=$password" \
   --data-urlencode "__RequestVerificationToken=$token" "$base/sign-in"
-# The pages carry the sign-out form's anti-forgery token: the first page sets its cookie, which the session then keeps.
-curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/"
-cookie=$(awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$jar")
+# The cookies a browser would send now. The pages carry the sign-out form's anti-forgery token: the first page sets its
+# cookie, which the session then keeps. Sign-in re-checks the user (locked? role changed?) once a minute and then
+# renews its cookie, which a browser takes; wrk does not, so each wrk run starts with the cookies renewed.
+renew() {
+  curl -sk -o /dev/null -c "$jar" -b "$jar" "$base/my-actions"
+  cookie=$(awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$jar")
+}
+renew
 
 priority="$base/priorities/serious-acquisitive-crime"
 home="$base/"
@@ -86,6 +91,7 @@ LUA
 # The Lua counter runs per thread; wrk's own summary counts socket errors and timeouts.
 run_wrk() { # name url cookie?
   local out="$work/wrk-$1.txt"
+  renew
   if [ -n "${3:-}" ]; then
     wrk -t2 -c32 -d"${seconds}s" --latency -H "Cookie: $cookie" -s "$work/status.lua" "$2" >"$out"
   else
@@ -138,6 +144,7 @@ touch_data() {
 }
 : >"$work/page-cold"; : >"$work/pack-cold"; : >"$work/page-kept"; : >"$work/pack-kept"
 for _ in $(seq 1 "$n"); do
+  renew
   touch_data; time_of "$priority" >>"$work/page-cold"; time_of "$priority" >>"$work/page-kept"
   touch_data; time_of "$pack" >>"$work/pack-cold"; time_of "$pack" >>"$work/pack-kept"
 done

@@ -65,6 +65,7 @@ public static class PortalSetup
         builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
         ReportPageCache.AddTo(builder.Services, builder.Configuration);
+        SignedInActor.AddTo(builder.Services);
         builder.AddPeople();
         builder.Services.AddOpenData();
         builder.AddImporting();
@@ -84,8 +85,9 @@ public static class PortalSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
-        app.UsePeople();
+        // Kept report pages are looked up before sign-in decrypts the cookie (see ReportPageCache); a miss signs in as always.
         app.UseOutputCache();
+        app.UsePeople();
         app.MapHealth();
         app.MapControllers();
         app.MapOpenData();

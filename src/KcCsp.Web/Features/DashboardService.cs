@@ -1,4 +1,5 @@
 using KcCsp.Data.Model;
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 using KcCsp.Domain;
 
@@ -28,10 +29,10 @@ public sealed record PriorityCard(string Code, string Title, string Aim, IReadOn
 public sealed record HomeViewModel(PlanHeader Plan, string ExecutiveSummary, string AboutThePlan, IReadOnlyList<PriorityCard> Priorities, IReadOnlyList<MeasureRow> PartnershipMeasures);
 
 public sealed record ActionView(int Id, string Theme, string Text, string Detail, string LeadAgency, DateOnly? DueDate, string Status, int PercentComplete,
-    bool Overdue = false, KcCsp.Web.Features.People.UpdateView? LatestUpdate = null)
+    bool Overdue = false, KcCsp.Data.Planning.UpdateView? LatestUpdate = null)
 {
     public static ActionView Of(ActionLine a) => new(a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, ActionStatusText.Word(a.Status), a.PercentComplete,
-        a.Overdue, a.LatestUpdate is { } u ? new People.UpdateView(u.Id, u.Date, ActionStatusText.Word(u.Status), u.PercentComplete, u.Commentary, u.AuthorName, u.CreatedAt) : null);
+        a.Overdue, a.LatestUpdate is { } u ? new KcCsp.Data.Planning.UpdateView(u.Id, u.Date, ActionStatusText.Word(u.Status), u.PercentComplete, u.Commentary, u.AuthorName, u.CreatedAt) : null);
 }
 
 public sealed record TargetRow(string Measure, string MeasureName, string FinancialYear, string AsPrinted, string Meaning, string Set)
@@ -88,19 +89,6 @@ public sealed class DashboardService(ReportService reports)
             ["Period", name],
             [[$"{previousYear} ({previous})", Format.Value(row.PreviousValue, row.Measure.Unit)], [$"{year} ({current})", Format.Value(row.Value, row.Measure.Unit)]]);
     }
-}
-
-public static class ActionStatusText
-{
-    public static string Word(ActionStatus status) => status switch
-    {
-        ActionStatus.NotStarted => "not started",
-        ActionStatus.OnTrack => "on track",
-        ActionStatus.AtRisk => "at risk",
-        ActionStatus.OffTrack => "off track",
-        ActionStatus.Complete => "complete",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
 }
 
 public static class Format

@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 using KcCsp.Web.Features.Api;
 using KcCsp.Web.Features.BoardPack;

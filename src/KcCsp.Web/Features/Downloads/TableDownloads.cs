@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 
 namespace KcCsp.Web.Features.Downloads;
@@ -6,7 +7,7 @@ namespace KcCsp.Web.Features.Downloads;
 /// Every table on the portal's pages as CSV, built from the same view models the pages show, so a download never
 /// says something the page does not. Percentages of change are numbers (-5.8 means -5.8%), not text.
 /// </summary>
-public sealed class TableDownloads(DashboardService dashboard, ActionUpdates updates)
+public sealed class TableDownloads(DashboardService dashboard)
 {
     public static readonly string[] MeasureHeaders =
     [
@@ -44,8 +45,8 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
     public async Task<CsvTable?> PriorityActionsAsync(string code, ReportingPeriod period, CancellationToken ct = default)
     {
         if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
-        var actions = await updates.WithLatestAsync(page.ActionsByTheme.SelectMany(g => g).ToList(), ct);
-        return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, actions.Select(ActionCells).ToList());
+        // The report's actions carry their latest update.
+        return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, page.ActionsByTheme.SelectMany(g => g).Select(ActionCells).ToList());
     }
 
     /// <summary>The data table behind one chart of a priority page.</summary>
