@@ -138,7 +138,7 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
 
 /// <summary>
 /// The stamp of the data this instance's kept reports were computed from. It is read from the database at most once per
-/// <c>Reports:StampCheckSeconds</c> (default 1), and at once after this instance saved a change.
+/// <c>Reports:StampCheckSeconds</c> (default 0: on every request), and at once after this instance saved a change.
 /// </summary>
 public sealed class ReportVersion(IServiceScopeFactory scopes, TimeProvider clock, TimeSpan checkInterval)
 {
