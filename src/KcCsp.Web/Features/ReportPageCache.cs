@@ -3,6 +3,7 @@ using System.Text;
 using KcCsp.Data.Reporting;
 using KcCsp.Domain;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.OutputCaching;
@@ -70,13 +71,22 @@ public sealed class ReportPageCache : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken ct) => ValueTask.CompletedTask;
 
-    ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
+    async ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
         // Never keep what a signed-in session did not see: a redirect to sign-in, a 403, an error, a renewed cookie.
         if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.SetCookie.Count > 0 || http.User.Identity?.IsAuthenticated != true)
+        {
             context.AllowCacheStorage = false;
-        return ValueTask.CompletedTask;
+            return;
+        }
+        // Nor what would outlive the session: a session ends at a fixed time after sign-in (Sessions:Lifetime), and a kept
+        // page is served without asking sign-in again, so a session with less time left than a kept page lives gets none.
+        // (The sign-in handler has already authenticated this request: this reads its result, it does not decrypt again.)
+        var expires = (await http.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties?.ExpiresUtc;
+        var kept = context.ResponseExpirationTimeSpan ?? TimeSpan.Zero;
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (expires is null || expires.Value - now < kept) context.AllowCacheStorage = false;
     }
 
     public static void AddTo(IServiceCollection services, IConfiguration configuration)
