@@ -16,7 +16,12 @@ public static class TestEnvironment
     /// settings files while a portal runs, so none is watched.
     /// </summary>
     [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void DoNotWatchSettingsFiles() => Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    internal static void DoNotWatchSettingsFiles()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        // The file providers of static files and views poll instead of taking an inotify instance each.
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+    }
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
