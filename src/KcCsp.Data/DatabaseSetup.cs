@@ -57,7 +57,7 @@ public static class DatabaseSetup
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
-        services.AddCrimeImporting();
+        services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();

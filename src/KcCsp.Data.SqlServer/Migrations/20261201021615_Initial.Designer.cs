@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.SqlServer.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261127053124_Initial")]
+    [Migration("20261201021615_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1191,15 +1191,6 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Category");
-                });
-
-            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
-                {
-                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KcCsp.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261127053131_Initial")]
+    [Migration("20261201021648_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1189,15 +1189,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Category");
-                });
-
-            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
-                {
-                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261127053117_Initial")]
+    [Migration("20261201021542_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1144,15 +1144,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Category");
-                });
-
-            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
-                {
-                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
