@@ -70,6 +70,26 @@ public sealed class NightlyImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_runs_at_once_on_one_inbox_import_each_file_once()
+    {
+        // Two instances' nightly jobs over one shared inbox: each file is claimed (renamed into processing/) by one.
+        var inbox = Path.Combine(factory.WorkDirectory, "inbox");
+        Directory.CreateDirectory(inbox);
+        for (var i = 1; i <= 6; i++) await File.WriteAllTextAsync(Path.Combine(inbox, $"extract-{i}.csv"), Extract(i));
+
+        var runs = await Task.WhenAll(RunAsync(new NightlyImportOptions { Inbox = inbox }), RunAsync(new NightlyImportOptions { Inbox = inbox }));
+
+        runs.Should().OnlyContain(r => r.Succeeded);
+        var imported = runs.SelectMany(r => r.Log.Split('\n')).Where(l => l.Contains("Moved to processed/", StringComparison.Ordinal)).ToList();
+        imported.Should().HaveCount(6, string.Join("\n---\n", runs.Select(r => r.Log)));
+        using var scope = factory.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<KcCspDbContext>().CrimeImports.CountAsync()).Should().Be(6);
+        Directory.EnumerateFiles(Path.Combine(inbox, "processed")).Select(Path.GetFileName).Should().BeEquivalentTo(Enumerable.Range(1, 6).Select(i => $"extract-{i}.csv"));
+        Directory.EnumerateFiles(inbox).Should().BeEmpty();
+        Directory.EnumerateFiles(Path.Combine(inbox, "processing")).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Downloads_from_a_url_and_skips_it_while_unchanged()
     {
         var content = Extract(4);
@@ -230,7 +250,7 @@ public sealed class NightlyImportTests : IAsyncLifetime
     [Fact]
     public async Task The_recurring_job_is_registered_with_the_configured_schedule()
     {
-        (await factory.CreateClient().GetAsync("/health")).EnsureSuccessStatusCode();
+        (await factory.CreateClient().GetAsync("/health/ready")).EnsureSuccessStatusCode();
         using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
         var job = jobs.Single(j => j.Id == NightlyImport.JobId);
