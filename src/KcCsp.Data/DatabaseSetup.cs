@@ -62,7 +62,7 @@ public static class DatabaseSetup
         });
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
-        services.AddCrimeImporting();
+        services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddPeopleData();
         return services;

@@ -1231,15 +1231,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Category");
                 });
 
-            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
-                {
-                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "Area")

@@ -1184,15 +1184,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Category");
                 });
 
-            modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
-                {
-                    b.HasOne("KcCsp.Data.Model.CrimeImport", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "Area")

@@ -149,10 +149,15 @@ public static class CliApp
 
     private static IHost BuildHost(Action<IHostApplicationBuilder>? configure)
     {
+        // A verb runs for seconds: no watching appsettings.json for changes (each watcher takes one of the user's
+        // few inotify instances, and many verbs run at once in tests and scripts).
+        var configuration = new ConfigurationManager();
+        configuration["hostBuilder:reloadConfigOnChange"] = "false";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = PortalSetup.ContentRoot(),
             EnvironmentName = PortalSetup.EnvironmentName(),
+            Configuration = configuration,
         });
         configure?.Invoke(builder);
         builder.AddLogging();

@@ -103,6 +103,24 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CrimeImports",
                 columns: table => new
                 {
@@ -395,30 +413,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                         principalTable: "CrimeCategories",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "CrimeCounts",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_CrimeCounts_CrimeImports_ImportId",
-                        column: x => x.ImportId,
-                        principalTable: "CrimeImports",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(

@@ -103,6 +103,24 @@ namespace KcCsp.Data.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ImportId = table.Column<int>(type: "int", nullable: false),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    Count = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CrimeImports",
                 columns: table => new
                 {
@@ -395,30 +413,6 @@ namespace KcCsp.Data.SqlServer.Migrations
                         principalTable: "CrimeCategories",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "CrimeCounts",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ImportId = table.Column<int>(type: "int", nullable: false),
-                    AreaId = table.Column<int>(type: "int", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "int", nullable: false),
-                    Month = table.Column<int>(type: "int", nullable: false),
-                    Count = table.Column<int>(type: "int", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_CrimeCounts_CrimeImports_ImportId",
-                        column: x => x.ImportId,
-                        principalTable: "CrimeImports",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(

@@ -104,6 +104,24 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CrimeCounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CrimeImports",
                 columns: table => new
                 {
@@ -396,30 +414,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         principalTable: "CrimeCategories",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "CrimeCounts",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ImportId = table.Column<int>(type: "integer", nullable: false),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "integer", nullable: false),
-                    Month = table.Column<int>(type: "integer", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_CrimeCounts_CrimeImports_ImportId",
-                        column: x => x.ImportId,
-                        principalTable: "CrimeImports",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
