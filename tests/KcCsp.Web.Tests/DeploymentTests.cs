@@ -82,7 +82,7 @@ public sealed class DeploymentTests
             runs = await WithDbAsync(first, db => db.NightlyImportRuns.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct));
         }
         while (runs.Count < 2 && DateTime.UtcNow < deadline);
-        runs.Should().HaveCountGreaterThanOrEqualTo(2, "the nightly job is due every minute");
+        runs.Should().HaveCountGreaterThanOrEqualTo(2, "the nightly job is due every minute; Hangfire says: " + HangfireState(first));
         (await WithDbAsync(first, db => db.CrimeImports.CountAsync(ct))).Should().Be(1);
         runs.Count(r => r.Log.Contains("Imported extract.csv", StringComparison.Ordinal)).Should().Be(1, string.Join("\n---\n", runs.Select(r => r.Log)));
         // One run per minute across both instances (Hangfire's recurring job is shared through the database).
@@ -146,6 +146,18 @@ public sealed class DeploymentTests
             });
             next(app);
         };
+    }
+
+    /// <summary>What Hangfire knows, for a failure message: the recurring job and any failed runs.</summary>
+    private static string HangfireState(PortalFactory factory)
+    {
+        var storage = factory.Services.GetRequiredService<Hangfire.JobStorage>();
+        using var connection = storage.GetConnection();
+        var recurring = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
+            .Select(j => $"{j.Id} cron={j.Cron} next={j.NextExecution:O} last={j.LastExecution:O} state={j.LastJobState} error={j.Error}");
+        var failed = storage.GetMonitoringApi().FailedJobs(0, 5).Select(f => $"{f.Value.ExceptionType}: {f.Value.ExceptionMessage}");
+        var stats = storage.GetMonitoringApi().GetStatistics();
+        return $"recurring [{string.Join("; ", recurring)}], servers {stats.Servers}, enqueued {stats.Enqueued}, processing {stats.Processing}, succeeded {stats.Succeeded}, failed [{string.Join("; ", failed)}]";
     }
 
     private static Uri Address(PortalFactory factory) =>
