@@ -53,14 +53,17 @@ public static class DatabaseSetup
         var provider = ProviderFrom(configuration);
         var connectionString = configuration.GetConnectionString(provider.ToString())
             ?? throw new InvalidOperationException($"ConnectionStrings:{provider} is not set.");
-        services.AddDbContext<KcCspDbContext>(o => Configure(o, provider, connectionString));
         services.AddSingleton(TimeProvider.System);
+        services.AddReports(configuration);
+        services.AddDbContext<KcCspDbContext>((sp, o) =>
+        {
+            Configure(o, provider, connectionString);
+            o.AddInterceptors(sp.GetRequiredService<DataVersionInterceptor>());
+        });
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
-        services.AddCrimeImporting();
+        services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
-        services.AddScoped<MeasureValues>();
-        services.AddScoped<ComparisonService>();
         services.AddPeopleData();
         return services;
     }

@@ -28,6 +28,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ActionUpdate> ActionUpdates => Set<ActionUpdate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
     // The audit trail is append-only: refuse any save that would change or remove one of its rows.
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -72,6 +73,9 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
+        builder.Entity<DataVersion>().Property(v => v.Id).ValueGeneratedNever();
+        // The one row exists from the start: stamps are UPDATEs, never a race to INSERT it.
+        builder.Entity<DataVersion>().HasData(new DataVersion { Id = DataVersion.SingletonId, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
     }
 
     private sealed class YearMonthConverter() : ValueConverter<YearMonth, int>(v => v.ToYyyyMm(), v => YearMonth.FromYyyyMm(v));

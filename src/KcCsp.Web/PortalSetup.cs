@@ -64,6 +64,8 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
+        ReportPageCache.AddTo(builder.Services, builder.Configuration);
+        SignedInActor.AddTo(builder.Services);
         builder.AddPeople();
         builder.Services.AddOpenData();
         builder.AddImporting();
@@ -83,6 +85,8 @@ public static class PortalSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        // Kept report pages are looked up before sign-in decrypts the cookie (see ReportPageCache); a miss signs in as always.
+        app.UseOutputCache();
         app.UsePeople();
         app.MapHealth();
         app.MapControllers();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KcCsp.Web.Tests;
 
@@ -83,6 +84,40 @@ public sealed class ApiTests : IAsyncLifetime
         series["to"]!.GetValue<string>().Should().Be("2010-01");
         // The plan publishes year-to-date totals only; monthly values arrive with imported extracts.
         series["points"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Series_with_imported_extracts_lists_every_month_traceable_to_the_file()
+    {
+        await Reports.ReportFixture.ImportAsync(factory);
+        var file = Importing.ExtractFile.ReadWide(Path.Combine(factory.WorkDirectory, "fixture-extract.csv"));
+        // Which names the measure adds up is the analysts' mapping (in the database); the counts come from the file.
+        List<(string Major, string Minor)> names;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KcCsp.Data.KcCspDbContext>();
+            var categories = db.MeasureCategories.Where(mc => mc.Measure!.Code == "serious-acquisitive-crime").Select(mc => mc.CategoryId).ToList();
+            names = db.CategoryAliases.Where(a => a.CategoryId != null && categories.Contains(a.CategoryId.Value)).Select(a => new { a.MajorName, a.MinorName }).AsEnumerable()
+                .Select(a => (a.MajorName, a.MinorName)).ToList();
+        }
+        names.Should().NotBeEmpty();
+
+        var series = JsonNode.Parse(await client.GetStringAsync("/api/measures/serious-acquisitive-crime/series?from=2008-04&to=2010-03"))!;
+
+        var points = series["points"]!.AsArray();
+        points.Select(p => p!["month"]!.GetValue<string>()).Should().Equal(
+            Enumerable.Range(0, 24).Select(i => new DateOnly(2008, 4, 1).AddMonths(i).ToString("yyyy-MM")));
+        foreach (var point in points)
+        {
+            var month = int.Parse(point!["month"]!.GetValue<string>().Replace("-", ""));
+            var expected = file.Sum("Kensington and Chelsea", (major, minor) => names.Contains((major, minor)), month, month);
+            point["value"]!.GetValue<decimal>().Should().Be(expected, $"{month} adds up the file's rows for the measure's categories");
+            point["source"]!.GetValue<string>().Should().Be("imported");
+            point["sourceNote"]!.GetValue<string>().Should().Be("MPS crime extract, import #1 fixture-extract.csv");
+        }
+        // The same months add up to the comparison's year to date.
+        var comparison = JsonNode.Parse(await client.GetStringAsync("/api/measures/serious-acquisitive-crime/comparison?year=2009/10&toMonth=1"))!;
+        comparison["value"]!.GetValue<decimal>().Should().Be(points.Skip(12).Take(10).Sum(p => p!["value"]!.GetValue<decimal>()));
     }
 
     [Theory]

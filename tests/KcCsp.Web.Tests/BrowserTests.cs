@@ -60,7 +60,8 @@ public sealed class BrowserTests
         page.PageError += (_, e) => errors.Add(e);
 
         await SignInAsync(page, baseUrl, "board@kccsp.local");
-        (await page.Locator("[data-priority]").CountAsync()).Should().Be(7);
+        // Retrying: the cards may not be there yet right after sign-in's redirect.
+        await Assertions.Expect(page.Locator("[data-priority]")).ToHaveCountAsync(7);
         await page.ClickAsync("text=Serious acquisitive crime >> nth=0");
         // A retrying assertion on the address, not a wait for the load event: under load that event can be missed.
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/priorities/serious-acquisitive-crime\\?year="));

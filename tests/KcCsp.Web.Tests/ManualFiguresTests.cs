@@ -132,6 +132,11 @@ public sealed class ManualFiguresTests : IAsyncLifetime
 
         var backwards = await EnterFigureAsync("domestic-violence", "2011-01", "2010-04", "600");
         backwards.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        // Nothing saved: checked in the database itself, not only in what the audit page shows.
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCsp.Data.KcCspDbContext>();
+        (await db.Figures.CountAsync(f => f.Source == KcCsp.Data.Model.FigureSource.Manual)).Should().Be(0);
+        (await db.AuditEntries.CountAsync(a => a.Entity == "Figure")).Should().Be(0);
         (await AuditAsync("Figure")).Should().BeEmpty();
     }
 

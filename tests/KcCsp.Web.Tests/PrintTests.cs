@@ -28,7 +28,7 @@ public sealed class PrintTests
         (await page.Locator(".download").EvaluateAllAsync<string[]>("els => els.map(e => getComputedStyle(e).display)")).Should().OnlyContain(d => d == "none");
         (await Display(page, "table.measures")).Should().NotBe("none");
         (await Display(page, "#chart-serious-acquisitive-crime")).Should().NotBe("none");
-        (await page.Locator("table.actions").CountAsync()).Should().Be(4);
+        await Assertions.Expect(page.Locator("table.actions")).ToHaveCountAsync(4);
         (await Display(page, "table.actions >> nth=0")).Should().NotBe("none");
 
         var pdf = await page.PdfAsync(new() { PreferCSSPageSize = true, PrintBackground = true });

@@ -108,6 +108,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 db.ChangeTracker.Clear();
                 if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;", CancellationToken.None);
                 await db.Database.CloseConnectionAsync();
+                logger.LogDebug("Import {FileName}: connection closed at {Elapsed} ms", fileName, timer.ElapsedMilliseconds);
             }
         }
     }
@@ -421,9 +422,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var rowOk = Name(area, "area name", ExtractCells.MaxAreaName, line, layout.AreaColumn, layout, scan)
                 & Name(major, "major category", ExtractCells.MaxCategoryName, line, layout.MajorColumn, layout, scan)
                 & Name(minor, "minor category", ExtractCells.MaxCategoryName, line, layout.MinorColumn, layout, scan);
-            if (layout.SmallAreaColumn is { } sc && table[sc].Trim().Length > 20)
+            // The small-area cell, read once (every row of an LSOA file has a different one).
+            var smallCell = layout.SmallAreaColumn is { } sc ? table[sc].Trim() : default;
+            if (smallCell.Length > 20)
             {
-                scan.Problem(line, sc, layout, $"'{ImportProblem.Shown(table[sc])}' is not a small-area code: LSOA and ward codes are at most 20 characters.");
+                scan.Problem(line, layout.SmallAreaColumn, layout, $"'{ImportProblem.Shown(smallCell)}' is not a small-area code: LSOA and ward codes are at most 20 characters.");
                 rowOk = false;
             }
             var areaKey = names.AreaKey(area);
@@ -464,7 +467,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 if (yearOk && monthOk && rowOk)
                 {
-                    if (duplicates.Add(areaKey, categoryKey, layout.SmallAreaColumn is { } s ? table[s] : default, year, month) is { } repeated)
+                    if (duplicates.Add(areaKey, categoryKey, smallCell, year, month) is { } repeated)
                         scan.Problem(line, null, layout, repeated);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
@@ -474,7 +477,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         lastCovered = (areaKey, ym);
                     }
                     // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
-                    if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, SmallArea(table, layout, smallColumn), ym, value));
+                    if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, smallCell.Length > 0 ? smallColumn.Get(smallCell) : null, ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
@@ -491,11 +494,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Problem(line, column, layout, ExtractCells.CountProblem(table[column]));
                     }
                 }
-                if (rowOk && duplicates.Add(areaKey, categoryKey, layout.SmallAreaColumn is { } s ? table[s] : default, 0, 0) is { } repeated)
+                if (rowOk && duplicates.Add(areaKey, categoryKey, smallCell, 0, 0) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
                 if (allOk && rowOk && rowTotal != 0)
                 {
-                    var small = SmallArea(table, layout, smallColumn);
+                    var small = smallCell.Length > 0 ? smallColumn.Get(smallCell) : null;
                     for (var i = 0; i < monthValues.Length; i++)
                         if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
                 }
@@ -537,9 +540,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         else return true;
         return false;
     }
-
-    private static string? SmallArea(IExtractTable table, ExtractLayout layout, ColumnMemo memo) =>
-        layout.SmallAreaColumn is { } column && table[column].Trim() is { Length: > 0 } cell ? memo.Get(cell) : null;
 
     /// <summary>After a clean read: coverage, the measures recomputed, the report and the audit row, all in the transaction.</summary>
     private async Task<ImportReport> FinishAsync(ExtractScan scan, LoadState load, ExtractLayout layout, string fileName, string sha, string who, CancellationToken ct)

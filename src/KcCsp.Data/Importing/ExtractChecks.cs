@@ -58,6 +58,7 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     private static int MonthIndex(int year, int month) => (year - ExtractLayout.EarliestMonth.Year) * 12 + month - 1;
 
     /// <summary>Records one row; a message when it repeats an earlier one or a limit is passed (only the first time).</summary>
+    /// <param name="smallArea">The trimmed small-area cell, empty where the file has none.</param>
     /// <param name="year">Long files: the row's month (already checked to be in range); ignored for wide files.</param>
     public string? Add(string areaKey, string categoryKey, ReadOnlySpan<char> smallArea, int year, int month)
     {
@@ -68,7 +69,6 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
         if (lastCategory.Id > Math.Min(MaxIds, limits.MaxCategories))
             return Stop($"The file has more than {limits.MaxCategories:N0} different categories (Import:Limits:MaxCategories): MPS extracts have fewer than 100. Are the category columns right?");
         var small = 0;
-        smallArea = smallArea.Trim();
         if (smallArea.Length > 0)
         {
             if (smallAreas.Count == 0) smallLookup = smallAreas.GetAlternateLookup<ReadOnlySpan<char>>();

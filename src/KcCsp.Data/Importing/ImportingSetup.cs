@@ -5,14 +5,12 @@ namespace KcCsp.Data.Importing;
 
 public static class ImportingSetup
 {
-    public static IServiceCollection AddCrimeImporting(this IServiceCollection services)
+    /// <param name="provider">The configured database: the bulk writer is chosen from it, not from the DbContext, whose
+    /// first use builds EF Core's services (about a second) — the importer starts reading the file before that.</param>
+    public static IServiceCollection AddCrimeImporting(this IServiceCollection services, DatabaseProvider provider)
     {
         services.AddSingleton<ImportLock>();
-        services.AddScoped<IBulkWriter>(sp =>
-        {
-            var db = sp.GetRequiredService<KcCspDbContext>();
-            return BulkTables.For(db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : db.Database.IsSqlServer() ? DatabaseProvider.SqlServer : DatabaseProvider.Sqlite);
-        });
+        services.AddSingleton(BulkTables.For(provider));
         services.AddScoped<MeasureValueRecomputer>();
         services.AddScoped<CrimeImporter>();
         services.AddScoped<ImportHistory>();

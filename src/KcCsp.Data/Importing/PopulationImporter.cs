@@ -13,7 +13,7 @@ public sealed record PopulationOutcome(bool Done, string Message, int Added = 0,
 /// borough rows only (codes starting E09); London, Inner and Outer London are not boroughs. Rates per 1,000 and the
 /// London rank use these.
 /// </summary>
-public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImporter> logger)
+public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImporter> logger, People.AuditTrail audit, People.IActor? actor = null)
 {
     public async Task<PopulationOutcome> ImportAsync(string path, CancellationToken ct = default)
     {
@@ -66,6 +66,9 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
                 added++;
             }
         }
+        // The load is audited with the change, in the same save: which file, what it added and changed.
+        audit.Record(actor?.Name ?? "cli", "loaded", nameof(Population), Path.GetFileName(path), null,
+            new { File = Path.GetFileName(path), Added = added, Updated = updated, Boroughs = rows.Select(r => r.Code).Distinct().Count(), FirstYear = rows.Min(r => r.Year), LastYear = rows.Max(r => r.Year) });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Populations loaded from {File}: {Added} added, {Updated} updated", path, added, updated);

@@ -43,3 +43,9 @@ public sealed class AuditTrail(KcCspDbContext db, TimeProvider clock)
 /// <summary>Thrown when code tries to change or remove an audit row.</summary>
 public sealed class AuditTrailIsAppendOnlyException()
     : InvalidOperationException("The audit trail is append-only: its rows cannot be modified or deleted.");
+
+/// <summary>Who is acting: the signed-in user on the web; none (recorded as "cli") on the command line.</summary>
+public interface IActor
+{
+    string? Name { get; }
+}

@@ -35,7 +35,9 @@ internal static class ImportCommands
             }, ct);
             using var scope = host.Services.CreateScope();
             var importer = scope.ServiceProvider.GetRequiredService<CrimeImporter>();
+            log.LogDebug("import: importer ready at {Elapsed} ms after process start", SinceStart());
             var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct, ready);
+            log.LogDebug("import: importer returned at {Elapsed} ms after process start", SinceStart());
             await ready; // when the file was refused before the database was needed
             log.LogDebug("import: done at {Elapsed} ms after process start", SinceStart());
             var asJson = parse.GetValue(json);

@@ -1,3 +1,6 @@
+using KcCsp.Data;
+using KcCsp.Data.Planning;
+using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -17,20 +20,9 @@ public sealed class ActionsController(ActionPlanService actions) : Controller
     [HttpPost("/actions/{id:int}/updates")]
     public async Task<IActionResult> PostUpdate(int id, [Bind(Prefix = "NewUpdate")] UpdateForm form, CancellationToken ct)
     {
-        var result = ModelState.IsValid
-            ? await actions.PostUpdateAsync(id, form, User, ct)
-            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
-        switch (result.Outcome)
-        {
-            case Outcome.NotFound: return NotFound();
-            case Outcome.Forbidden: return Forbid();
-            case Outcome.Done: return Redirect($"/actions/{id}#updates");
-        }
-        var model = await actions.PageAsync(id, User, ct);
-        if (model is null) return NotFound();
-        foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("Show", model with { NewUpdate = form });
+        var result = await this.ValidatedAsync(() => actions.PostUpdateAsync(id, form, User, ct));
+        return await this.AnswerAsync(result, _ => $"/actions/{id}#updates", async () =>
+            await actions.PageAsync(id, User, ct) is { } model ? View("Show", model with { NewUpdate = form }) : NotFound());
     }
 
     [HttpGet("/my-actions")]
@@ -58,13 +50,7 @@ public sealed class ActionsController(ActionPlanService actions) : Controller
 
     private async Task<IActionResult> Save(int? id, ActionForm form, CancellationToken ct)
     {
-        var result = ModelState.IsValid
-            ? await actions.SaveAsync(id, form, User.Identity!.Name!, ct)
-            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        if (result.Outcome == Outcome.Done) return Redirect($"/actions/{result.Id}");
-        foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("Edit", await actions.FormModelAsync(id, form, ct));
+        var result = await this.ValidatedAsync(() => actions.SaveAsync(id, form, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, r => $"/actions/{r.Id}", async () => View("Edit", await actions.FormModelAsync(id, form, ct)));
     }
 }

@@ -1,3 +1,6 @@
+using KcCsp.Data;
+using KcCsp.Data.Planning;
+using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,18 +46,6 @@ public sealed class AdminController(UserAdminService users, AuditQuery audit) : 
     public async Task<IActionResult> Audit(string? user, string? entity, DateOnly? from, DateOnly? to, string? key, CancellationToken ct) =>
         View(await audit.FindAsync(new AuditFilter(user, entity, from, to, key), ct));
 
-    private async Task<IActionResult> Done(Result result, string message, CancellationToken ct)
-    {
-        switch (result.Outcome)
-        {
-            case Outcome.NotFound: return NotFound();
-            case Outcome.Invalid:
-                foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-                Response.StatusCode = StatusCodes.Status400BadRequest;
-                return View("Users", await users.ListAsync(ct));
-            default:
-                TempData["Message"] = message;
-                return Redirect("/admin/users");
-        }
-    }
+    private Task<IActionResult> Done(Result result, string message, CancellationToken ct) =>
+        this.AnswerAsync(result, _ => "/admin/users", async () => View("Users", await users.ListAsync(ct)), message);
 }

@@ -1,3 +1,6 @@
+using KcCsp.Data;
+using KcCsp.Data.Planning;
+using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,15 +16,9 @@ public sealed class FiguresController(ManualFigureService figures) : Controller
     [HttpPost("/figures")]
     public async Task<IActionResult> Create([Bind(Prefix = "Form")] FigureForm form, CancellationToken ct)
     {
-        var result = await Validated(() => figures.SaveAsync(null, form, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.Done)
-        {
-            TempData["Message"] = "Figure saved.";
-            return Redirect("/figures");
-        }
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        var list = await figures.ListAsync(ct);
-        return View("Index", list with { NewFigure = await figures.FormModelAsync(null, form, ct) });
+        var result = await this.ValidatedAsync(() => figures.SaveAsync(null, form, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/figures",
+            async () => View("Index", (await figures.ListAsync(ct)) with { NewFigure = await figures.FormModelAsync(null, form, ct) }), "Figure saved.");
     }
 
     [HttpGet("/figures/{id:int}/edit")]
@@ -34,24 +31,15 @@ public sealed class FiguresController(ManualFigureService figures) : Controller
     [HttpPost("/figures/{id:int}/edit")]
     public async Task<IActionResult> Update(int id, [Bind(Prefix = "Form")] FigureForm form, CancellationToken ct)
     {
-        var result = await Validated(() => figures.SaveAsync(id, form, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        if (result.Outcome == Outcome.Done)
-        {
-            TempData["Message"] = "Figure saved.";
-            return Redirect("/figures");
-        }
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("Edit", await figures.FormModelAsync(id, form, ct));
+        var result = await this.ValidatedAsync(() => figures.SaveAsync(id, form, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/figures", async () => View("Edit", await figures.FormModelAsync(id, form, ct)), "Figure saved.");
     }
 
     [HttpPost("/figures/{id:int}/delete")]
     public async Task<IActionResult> Delete(int id, CancellationToken ct)
     {
         var result = await figures.DeleteAsync(id, User.Identity!.Name!, ct);
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        TempData["Message"] = "Figure deleted.";
-        return Redirect("/figures");
+        return await this.AnswerAsync(result, _ => "/figures", () => Task.FromResult<IActionResult>(Redirect("/figures")), "Figure deleted.");
     }
 
     [HttpGet("/figures/upload")]
@@ -75,14 +63,5 @@ public sealed class FiguresController(ManualFigureService figures) : Controller
         var result = await figures.UploadAsync(stream, Path.GetFileName(file.FileName), User.Identity!.Name!, ct);
         if (result.Problems.Count > 0) Response.StatusCode = StatusCodes.Status400BadRequest;
         return View(result);
-    }
-
-    private async Task<Result> Validated(Func<Task<Result>> save)
-    {
-        var result = ModelState.IsValid
-            ? await save()
-            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
-        foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-        return result;
     }
 }

@@ -1,3 +1,6 @@
+using KcCsp.Data;
+using KcCsp.Data.Planning;
+using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,11 +17,9 @@ public sealed class PlanSettingsController(PlanSettingsService settings) : Contr
     [HttpPost("/targets")]
     public async Task<IActionResult> CreateTarget([Bind(Prefix = "Target")] TargetInput input, CancellationToken ct)
     {
-        var result = await Validated(() => settings.SaveTargetAsync(null, input, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.Done) return Redirect("/targets");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        var model = await settings.TargetsAsync(ct);
-        return View("Targets", model with { NewTarget = await settings.TargetFormAsync(null, input, ct) });
+        var result = await this.ValidatedAsync(() => settings.SaveTargetAsync(null, input, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/targets",
+            async () => View("Targets", (await settings.TargetsAsync(ct)) with { NewTarget = await settings.TargetFormAsync(null, input, ct) }));
     }
 
     [HttpGet("/targets/{id:int}/edit")]
@@ -31,11 +32,8 @@ public sealed class PlanSettingsController(PlanSettingsService settings) : Contr
     [HttpPost("/targets/{id:int}/edit")]
     public async Task<IActionResult> UpdateTarget(int id, [Bind(Prefix = "Target")] TargetInput input, CancellationToken ct)
     {
-        var result = await Validated(() => settings.SaveTargetAsync(id, input, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        if (result.Outcome == Outcome.Done) return Redirect("/targets");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("EditTarget", await settings.TargetFormAsync(id, input, ct));
+        var result = await this.ValidatedAsync(() => settings.SaveTargetAsync(id, input, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/targets", async () => View("EditTarget", await settings.TargetFormAsync(id, input, ct)));
     }
 
     [HttpGet("/measures")]
@@ -44,11 +42,8 @@ public sealed class PlanSettingsController(PlanSettingsService settings) : Contr
     [HttpPost("/measures")]
     public async Task<IActionResult> CreateMeasure(MeasureInput form, CancellationToken ct)
     {
-        var result = await Validated(() => settings.SaveMeasureAsync(null, form, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.Done) return Redirect("/measures");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        var model = await settings.MeasuresAsync(ct);
-        return View("Measures", model with { NewMeasure = form });
+        var result = await this.ValidatedAsync(() => settings.SaveMeasureAsync(null, form, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/measures", async () => View("Measures", (await settings.MeasuresAsync(ct)) with { NewMeasure = form }));
     }
 
     [HttpGet("/measures/{id:int}/edit")]
@@ -63,21 +58,8 @@ public sealed class PlanSettingsController(PlanSettingsService settings) : Contr
     [HttpPost("/measures/{id:int}/edit")]
     public async Task<IActionResult> UpdateMeasure(int id, MeasureInput form, CancellationToken ct)
     {
-        var result = await Validated(() => settings.SaveMeasureAsync(id, form, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        if (result.Outcome == Outcome.Done) return Redirect("/measures");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        var result = await this.ValidatedAsync(() => settings.SaveMeasureAsync(id, form, User.Identity!.Name!, ct));
         ViewData["Id"] = id;
-        return View("EditMeasure", form);
-    }
-
-    private async Task<Result> Validated(Func<Task<Result>> save)
-    {
-        var result = ModelState.IsValid
-            ? await save()
-            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
-        if (result.Outcome == Outcome.Invalid && ModelState.IsValid)
-            foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-        return result;
+        return await this.AnswerAsync(result, _ => "/measures", () => Task.FromResult<IActionResult>(View("EditMeasure", form)));
     }
 }

@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 using KcCsp.Web.Features.Api;
 using KcCsp.Web.Features.BoardPack;
@@ -11,8 +12,6 @@ public static class OpenDataSetup
     public static IServiceCollection AddOpenData(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<MonthlySeries>();
-        services.AddScoped<ReportingPeriods>();
         services.AddScoped<ActionUpdates>();
         services.AddScoped<BoardPackService>();
         services.AddScoped<TableDownloads>();

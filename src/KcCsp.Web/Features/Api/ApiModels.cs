@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 
 namespace KcCsp.Web.Features.Api;
@@ -19,7 +20,7 @@ public sealed record ApiTarget(string FinancialYear, string Form, decimal Value,
 /// <param name="Updates">Every progress update, newest first.</param>
 public sealed record ApiAction(
     int Id, string Priority, string Theme, string Text, string Detail, string LeadAgency, string FinancialYear, DateOnly? DueDate,
-    string Status, int PercentComplete, bool Overdue, KcCsp.Web.Features.People.UpdateView? LatestUpdate, IReadOnlyList<KcCsp.Web.Features.People.UpdateView> Updates);
+    string Status, int PercentComplete, bool Overdue, UpdateView? LatestUpdate, IReadOnlyList<UpdateView> Updates);
 
 public sealed record ApiSeries(string Measure, string MeasureName, string Unit, string Area, string From, string To, IReadOnlyList<ApiSeriesPoint> Points);
 

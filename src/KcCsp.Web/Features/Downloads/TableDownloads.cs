@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Reporting;
 
 namespace KcCsp.Web.Features.Downloads;
@@ -6,7 +7,7 @@ namespace KcCsp.Web.Features.Downloads;
 /// Every table on the portal's pages as CSV, built from the same view models the pages show, so a download never
 /// says something the page does not. Percentages of change are numbers (-5.8 means -5.8%), not text.
 /// </summary>
-public sealed class TableDownloads(DashboardService dashboard, ActionUpdates updates)
+public sealed class TableDownloads(DashboardService dashboard)
 {
     public static readonly string[] MeasureHeaders =
     [
@@ -44,8 +45,8 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
     public async Task<CsvTable?> PriorityActionsAsync(string code, ReportingPeriod period, CancellationToken ct = default)
     {
         if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
-        var actions = await updates.WithLatestAsync(page.ActionsByTheme.SelectMany(g => g).ToList(), ct);
-        return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, actions.Select(ActionCells).ToList());
+        // The report's actions carry their latest update.
+        return new CsvTable($"kccsp-{page.Code}-actions.csv", ActionHeaders, page.ActionsByTheme.SelectMany(g => g).Select(ActionCells).ToList());
     }
 
     /// <summary>The data table behind one chart of a priority page.</summary>
@@ -54,9 +55,9 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
         if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
         var chart = page.Charts.FirstOrDefault(c => c.Id == $"chart-{measure}");
         if (chart is null) return null;
-        var row = page.Rows.Single(r => r.Measure == measure);
+        var row = page.Rows.Single(r => r.Measure.Code == measure);
         // The chart's own table shows formatted values; the CSV carries the numbers behind them.
-        var values = new[] { row.Previous, row.Value };
+        var values = new[] { row.PreviousValue, row.Value };
         var rows = chart.Rows.Select((r, i) => (IReadOnlyList<object?>)[r[0], values[i]]).ToList();
         return new CsvTable($"kccsp-{page.Code}-chart-{measure}.csv", chart.Headers, rows);
     }
@@ -66,10 +67,11 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
     public static IReadOnlyList<object?> ActionCells(ActionView a) =>
         [a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, a.LatestUpdate?.Summary];
 
-    public static IReadOnlyList<object?> MeasureCells(MeasureComparison r) =>
+    public static IReadOnlyList<object?> MeasureCells(MeasureRow r) =>
     [
-        r.Measure, r.MeasureName, r.Area, r.Period.From, r.Period.To, r.PreviousPeriod.From, r.PreviousPeriod.To,
-        r.Previous, r.Value, r.ChangePercent, r.LondonRank, $"{r.StatusIcon} {r.Status}", r.Target?.AsPrinted,
-        r.Significance is { } s ? (s.Significant ? "yes" : "no") : null, r.Significance?.PValue, r.Source, r.SourceNote,
+        r.Measure.Code, r.Measure.Name, r.Area.Name, r.Periods.Current.From.ToString(), r.Periods.Current.To.ToString(),
+        r.Periods.Previous.From.ToString(), r.Periods.Previous.To.ToString(),
+        r.PreviousValue, r.Value, r.ChangePercent, ReportText.Rank(r), $"{ReportText.StatusIcon(r)} {ReportText.Status(r)}", r.Target?.AsPrinted,
+        r.Significance is { } s ? (s.Significant ? "yes" : "no") : null, r.Significance?.PValue, ReportText.Source(r), r.Current?.Note,
     ];
 }

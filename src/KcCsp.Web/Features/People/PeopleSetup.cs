@@ -1,3 +1,4 @@
+using KcCsp.Data.Planning;
 using KcCsp.Data.Model;
 using KcCsp.Data.People;
 using Microsoft.AspNetCore.Authentication;

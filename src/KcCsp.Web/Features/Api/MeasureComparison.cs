@@ -1,13 +1,20 @@
 using System.Text.Json.Serialization;
+using KcCsp.Data.Reporting;
+using KcCsp.Domain;
 
-namespace KcCsp.Data.Reporting;
+namespace KcCsp.Web.Features.Api;
 
 public sealed record PeriodView(string From, string To)
 {
     [JsonIgnore] public string Description { get; init; } = "";
+
+    public static PeriodView Of(Period p) => new(p.From.ToString(), p.To.ToString()) { Description = p.Describe() };
 }
 
-/// <summary>A measure this period against the same months a year earlier, for one area: one row of a Section 2 table.</summary>
+/// <summary>
+/// The JSON contract of one report row, printed by the CLI's `measure --json` and the API alike: a measure this period
+/// against the same months a year earlier, for one area. Made from a <see cref="MeasureRow"/> by <see cref="From"/> only.
+/// </summary>
 public sealed record MeasureComparison
 {
     public required string Measure { get; init; }
@@ -39,6 +46,39 @@ public sealed record MeasureComparison
     /// <summary>Changes in the MPS's categories that lie between the two periods' months, for the categories this measure counts:
     /// whether the comparison still compares like with like. Empty when it crosses none.</summary>
     public IReadOnlyList<TaxonomyChangeView> TaxonomyChanges { get; init; } = [];
+
+    public static MeasureComparison From(MeasureRow r) => new()
+    {
+        Measure = r.Measure.Code,
+        MeasureName = r.Measure.Name,
+        Unit = r.Measure.Unit.ToString(),
+        Polarity = r.Measure.Polarity.ToString(),
+        Area = r.Area.Name,
+        FinancialYear = r.FinancialYear.ToString(),
+        Period = PeriodView.Of(r.Periods.Current),
+        PreviousPeriod = PeriodView.Of(r.Periods.Previous),
+        Value = Tidy(r.Value),
+        Previous = Tidy(r.PreviousValue),
+        ChangePercent = r.ChangePercent,
+        ChangeText = ReportText.Change(r),
+        LondonRank = ReportText.Rank(r),
+        LondonRankSource = ReportText.RankSource(r),
+        Status = ReportText.Status(r),
+        StatusIcon = ReportText.StatusIcon(r),
+        StatusExplanation = r.Evaluation.Explanation,
+        Target = r.Target is { } t ? new TargetView(t.Form.ToString(), t.Value, t.AsPrinted, t.Set) : null,
+        ProjectedYearEnd = r.ProjectedYearEnd,
+        Significance = r.Significance is { } s ? new SignificanceView(s.PValue, s.Significant, s.Explanation) : null,
+        Source = ReportText.Source(r),
+        SourceNote = r.Current?.Note,
+        Published = r.Published is { } p
+            ? new PublishedView(p.Value, p.Previous, p.ChangePercent, p.LondonRank?.Phrase, TargetStatusText.Word(p.Status))
+            : null,
+        TaxonomyChanges = r.TaxonomyChanges.Select(c => new TaxonomyChangeView(c.Change.From.ToString(), c.Change.Title, c.LikeForLike, c.Statement, c.Change.Explanation)).ToList(),
+    };
+
+    /// <summary>Drops trailing zeros that storage adds (3374.0000 → 3374), so counts print as whole numbers.</summary>
+    private static decimal? Tidy(decimal? value) => value / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>A taxonomy change a comparison crosses: from which month, what changed, and whether the comparison stays like for like.</summary>

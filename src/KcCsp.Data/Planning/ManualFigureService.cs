@@ -7,7 +7,7 @@ using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
 using nietras.SeparatedValues;
 
-namespace KcCsp.Web.Features.People;
+namespace KcCsp.Data.Planning;
 
 public sealed class FigureForm
 {

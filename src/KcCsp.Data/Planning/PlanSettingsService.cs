@@ -6,7 +6,7 @@ using KcCsp.Data.People;
 using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features.People;
+namespace KcCsp.Data.Planning;
 
 public sealed class TargetInput
 {

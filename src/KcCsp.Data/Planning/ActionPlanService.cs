@@ -1,3 +1,4 @@
+using KcCsp.Data.Reporting;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using KcCsp.Data;
@@ -7,7 +8,7 @@ using KcCsp.Domain;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features.People;
+namespace KcCsp.Data.Planning;
 
 public sealed record UpdateView(int Id, DateOnly Date, string Status, int PercentComplete, string Commentary, string AuthorName, DateTimeOffset CreatedAt)
 {
@@ -59,25 +60,10 @@ public sealed class ActionForm
 
 public sealed record ActionFormModel(int? Id, ActionForm Form, IReadOnlyList<(string Code, string Title)> Priorities, IReadOnlyList<OwnerView> People);
 
-public enum Outcome { Done, NotFound, Forbidden, Invalid }
-
-public sealed record Result(Outcome Outcome, int? Id = null, IReadOnlyList<string>? Errors = null)
-{
-    public static readonly Result NotFound = new(Outcome.NotFound);
-    public static readonly Result Forbidden = new(Outcome.Forbidden);
-    public static Result Invalid(params string[] errors) => new(Outcome.Invalid, null, errors);
-}
-
-public static class ActionProgress
-{
-    /// <summary>Past its due date and not complete.</summary>
-    public static bool IsOverdue(DateOnly? due, ActionStatus status, DateOnly today) => due is { } d && d < today && status != ActionStatus.Complete;
-}
-
 /// <summary>Actions, their owners and officers' progress updates.</summary>
 public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser> users, AuditTrail audit, TimeProvider clock)
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    private DateOnly Today => KcCsp.Domain.Today.Of(clock);
 
     /// <summary>Analysts and admins update any action; officers those assigned to them or led by their agency.</summary>
     public static bool MayUpdate(PlanAction action, PortalUser user, ClaimsPrincipal principal) =>
@@ -233,4 +219,17 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
 
     public static UpdateView View(ActionUpdate u) =>
         new(u.Id, u.Date, ActionStatusText.Word(u.Status), u.PercentComplete, u.Commentary, u.AuthorName, u.CreatedAt);
+}
+
+public static class ActionStatusText
+{
+    public static string Word(ActionStatus status) => status switch
+    {
+        ActionStatus.NotStarted => "not started",
+        ActionStatus.OnTrack => "on track",
+        ActionStatus.AtRisk => "at risk",
+        ActionStatus.OffTrack => "off track",
+        ActionStatus.Complete => "complete",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
 }

@@ -1,8 +1,7 @@
 using KcCsp.Data;
-using KcCsp.Web.Features.People;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features;
+namespace KcCsp.Data.Planning;
 
 /// <summary>Officers' progress updates of actions, newest first, for the board pack, the actions CSV and the API.</summary>
 public sealed class ActionUpdates(KcCspDbContext db)
@@ -17,11 +16,4 @@ public sealed class ActionUpdates(KcCspDbContext db)
 
     public async Task<IReadOnlyDictionary<int, UpdateView>> LatestAsync(IReadOnlyCollection<int> actionIds, CancellationToken ct = default) =>
         (await HistoryAsync(actionIds, ct)).ToDictionary(kv => kv.Key, kv => kv.Value[0]);
-
-    /// <summary>The actions with their latest update filled in.</summary>
-    public async Task<IReadOnlyList<ActionView>> WithLatestAsync(IReadOnlyList<ActionView> actions, CancellationToken ct = default)
-    {
-        var latest = await LatestAsync(actions.Select(a => a.Id).ToList(), ct);
-        return actions.Select(a => latest.TryGetValue(a.Id, out var update) ? a with { LatestUpdate = update } : a).ToList();
-    }
 }

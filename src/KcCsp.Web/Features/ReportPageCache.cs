@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using KcCsp.Data.Reporting;
+using KcCsp.Domain;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+
+namespace KcCsp.Web.Features;
+
+/// <summary>Settings of <see cref="ReportPageCache"/> (section "Reports").</summary>
+public sealed class ReportCacheOptions
+{
+    /// <summary>Keep rendered report pages, CSV files and board packs until the data changes. On by default.</summary>
+    public bool OutputCache { get; set; } = true;
+    /// <summary>
+    /// How long one session's kept response is served without asking sign-in again. No longer than the security-stamp
+    /// check (one minute), so a locked-out user or a changed role is not served kept pages for longer than before.
+    /// </summary>
+    public int OutputCacheSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Output caching for the report pages, their CSV files and the board pack: computed once, served many times.
+/// A kept response belongs to one signed-in session: the key is a hash of the session's sign-in and anti-forgery
+/// cookies (the page names the user, shows their roles' links and holds the sign-out form's token), so it is served
+/// only to a request that presents the very cookies that were signed in when it was made, and it is looked up before
+/// the cookie is decrypted (that is what makes a kept page as cheap as a static file). A request without a sign-in
+/// cookie is never served from the cache; a miss goes through sign-in and authorization as always, and only 200
+/// responses that set no cookie are kept. The key also holds the data stamp (any change to what reports read makes a
+/// new key on every instance sharing the database) and today's date (overdue flags).
+/// </summary>
+public sealed class ReportPageCache : IOutputCachePolicy
+{
+    public const string PolicyName = "Reports";
+
+    async ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<IOptions<ReportCacheOptions>>().Value;
+        var signIn = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).Cookie.Name ?? "";
+        var antiforgery = services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.Cookie.Name ?? "";
+        // The sign-in cookie may be split into chunks (name, nameC1, nameC2, …): all of them make the session.
+        var session = http.Request.Cookies.Where(c => c.Key.StartsWith(signIn, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        if (!options.OutputCache || !HttpMethods.IsGet(http.Request.Method) || session.Count == 0 || signIn.Length == 0)
+        {
+            context.EnableOutputCaching = false;
+            return;
+        }
+        var version = services.GetRequiredService<ReportVersion>();
+        var clock = services.GetRequiredService<TimeProvider>();
+
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = true;
+        context.AllowCacheStorage = true;
+        context.AllowLocking = true;
+        context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.OutputCacheSeconds);
+        var vary = context.CacheVaryByRules;
+        vary.QueryKeys = "*";
+        vary.VaryByValues["data"] = (await version.CurrentAsync(ct)).ToString("N");
+        vary.VaryByValues["day"] = Today.Of(clock).ToString("yyyy-MM-dd");
+        var cookies = new StringBuilder();
+        foreach (var (name, value) in session) cookies.Append(name).Append('=').Append(value).Append(';');
+        cookies.Append(antiforgery).Append('=').Append(http.Request.Cookies[antiforgery]);
+        vary.VaryByValues["session"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(cookies.ToString())));
+    }
+
+    ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken ct) => ValueTask.CompletedTask;
+
+    async ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        // Never keep what a signed-in session did not see: a redirect to sign-in, a 403, an error, a renewed cookie.
+        if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.SetCookie.Count > 0 || http.User.Identity?.IsAuthenticated != true)
+        {
+            context.AllowCacheStorage = false;
+            return;
+        }
+        // Nor what would outlive the session: a session ends at a fixed time after sign-in (Sessions:Lifetime), and a kept
+        // page is served without asking sign-in again, so a session with less time left than a kept page lives gets none.
+        // (The sign-in handler has already authenticated this request: this reads its result, it does not decrypt again.)
+        var expires = (await http.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties?.ExpiresUtc;
+        var kept = context.ResponseExpirationTimeSpan ?? TimeSpan.Zero;
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (expires is null || expires.Value - now < kept) context.AllowCacheStorage = false;
+    }
+
+    public static void AddTo(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ReportCacheOptions>(configuration.GetSection("Reports"));
+        services.AddOutputCache(o => o.AddPolicy(PolicyName, new ReportPageCache()));
+    }
+}
