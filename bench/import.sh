@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/kccsp-bench.XXXXXX)
 pg_bin=/usr/lib/postgresql/15/bin
 pg_dir=""
 cleanup() {
-  if [ -n "$pg_dir" ]; then as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  if [ -n "$pg_dir" ]; then as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
