@@ -57,6 +57,8 @@ public static class DatabaseSetup
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
+        services.AddScoped<PeerGroupSeeder>();
+        services.AddScoped<PeerGroupPositions>();
         services.AddCrimeImporting();
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
@@ -110,6 +112,7 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<PeerGroupSeeder>().SeedAsync(ct);
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.SqlServer.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261127053124_Initial")]
+    [Migration("20261201014228_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -671,6 +671,50 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.ToTable("NightlyImportRuns");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PeerGroups");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.Property<int>("PeerGroupId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("int");
+
+                    b.HasKey("PeerGroupId", "AreaId");
+
+                    b.HasIndex("AreaId");
+
+                    b.ToTable("PeerGroupMembers");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1302,6 +1346,25 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PeerGroup", "PeerGroup")
+                        .WithMany("Members")
+                        .HasForeignKey("PeerGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("PeerGroup");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "HomeArea")
@@ -1422,6 +1485,11 @@ namespace KcCsp.Data.SqlServer.Migrations
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

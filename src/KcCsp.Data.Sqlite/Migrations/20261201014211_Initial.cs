@@ -165,6 +165,21 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "PeerGroups",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PeerGroups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Plans",
                 columns: table => new
                 {
@@ -409,6 +424,30 @@ namespace KcCsp.Data.Sqlite.Migrations
                         name: "FK_ImportCoverages_CrimeImports_ImportId",
                         column: x => x.ImportId,
                         principalTable: "CrimeImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PeerGroupMembers",
+                columns: table => new
+                {
+                    PeerGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PeerGroupMembers", x => new { x.PeerGroupId, x.AreaId });
+                    table.ForeignKey(
+                        name: "FK_PeerGroupMembers_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PeerGroupMembers_PeerGroups_PeerGroupId",
+                        column: x => x.PeerGroupId,
+                        principalTable: "PeerGroups",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -896,6 +935,17 @@ namespace KcCsp.Data.Sqlite.Migrations
                 column: "RateOfMeasureId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PeerGroupMembers_AreaId",
+                table: "PeerGroupMembers",
+                column: "AreaId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PeerGroups_Name",
+                table: "PeerGroups",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Plans_Code",
                 table: "Plans",
                 column: "Code",
@@ -990,6 +1040,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "NightlyImportRuns");
 
             migrationBuilder.DropTable(
+                name: "PeerGroupMembers");
+
+            migrationBuilder.DropTable(
                 name: "Populations");
 
             migrationBuilder.DropTable(
@@ -1012,6 +1065,9 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "CrimeImports");
+
+            migrationBuilder.DropTable(
+                name: "PeerGroups");
 
             migrationBuilder.DropTable(
                 name: "Measures");
