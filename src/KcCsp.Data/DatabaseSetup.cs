@@ -60,6 +60,7 @@ public static class DatabaseSetup
         services.AddScoped<PeerGroupSeeder>();
         services.AddScoped<PeerGroupPositions>();
         services.AddCrimeImporting();
+        services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
         services.AddPeopleData();

@@ -61,6 +61,7 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
         var (rank, rankSource) = await LondonRankAsync(measure, area, periods.Current, current, ct);
 
         var published = await PublishedAsync(measure, area, periods, current, ct);
+        var crossings = TaxonomyChanges.CrossedBy(periods, await CategoryCodesAsync(measure, ct));
 
         SignificanceView? significance = null;
         if (measure.Unit == MeasureUnit.Count && current is not null && previous is not null
@@ -95,7 +96,15 @@ public sealed class ComparisonService(KcCspDbContext db, MeasureValues values)
             Source = current is null ? null : SourceWord(current.Source),
             SourceNote = current?.Note,
             Published = published,
+            TaxonomyChanges = crossings.Select(c => new TaxonomyChangeView(c.Change.From.ToString(), c.Change.Title, c.LikeForLike, c.Statement, c.Change.Explanation)).ToList(),
         };
+    }
+
+    /// <summary>The canonical categories a crime measure adds up (a rate: those of its count measure).</summary>
+    private async Task<IReadOnlyCollection<string>> CategoryCodesAsync(Measure measure, CancellationToken ct)
+    {
+        var id = measure.RateOfMeasureId ?? measure.Id;
+        return await (from mc in db.MeasureCategories join c in db.CrimeCategories on mc.CategoryId equals c.Id where mc.MeasureId == id select c.Code).ToListAsync(ct);
     }
 
     /// <summary>The plan's own figures for the same periods, when the value shown now comes from somewhere else.</summary>

@@ -36,7 +36,13 @@ public sealed record MeasureComparison
     public string? SourceNote { get; init; }
     /// <summary>The plan's own figures for the same period, where the plan has them and another source now supplies the value.</summary>
     public PublishedView? Published { get; init; }
+    /// <summary>Changes in the MPS's categories that lie between the two periods' months, for the categories this measure counts:
+    /// whether the comparison still compares like with like. Empty when it crosses none.</summary>
+    public IReadOnlyList<TaxonomyChangeView> TaxonomyChanges { get; init; } = [];
 }
+
+/// <summary>A taxonomy change a comparison crosses: from which month, what changed, and whether the comparison stays like for like.</summary>
+public sealed record TaxonomyChangeView(string From, string Title, bool LikeForLike, string Statement, string Explanation);
 
 public sealed record TargetView(string Form, decimal Value, string AsPrinted, string Set);
 

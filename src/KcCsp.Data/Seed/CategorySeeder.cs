@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace KcCsp.Data.Seed;
 
-internal sealed record CategorySeedFile(List<CategorySeed> Categories, List<AliasSeed> Aliases, Dictionary<string, List<string>> Measures);
+internal sealed record CategorySeedFile(List<CategorySeed> Categories, List<AliasSeed> Aliases, Dictionary<string, List<string>> Measures,
+    List<TaxonomyChangeSeed>? TaxonomyChanges);
+
+internal sealed record TaxonomyChangeSeed(string From, string Title, string Explanation, List<string> Categories);
 
 internal sealed record CategorySeed(string Code, string Name, string MajorGroup);
 

@@ -287,7 +287,7 @@ public sealed class ImportTests : IAsyncLifetime
         await File.WriteAllTextAsync(path, "Name,Value\nx,1\n");
         var (exit, _, stderr) = await factory.RunCliAsync("import", path);
         exit.Should().Be(2);
-        stderr.Should().Contain("line 1").And.Contain("no an area column");
+        stderr.Should().Contain("line 1").And.Contain("It has no area column");
     }
 
     [Theory]

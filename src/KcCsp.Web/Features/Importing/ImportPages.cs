@@ -16,7 +16,8 @@ public sealed record ImportDetailsViewModel(ImportRow Import, string Sha256, str
 
 public sealed record AliasRow(int Id, string Major, string Minor, int? CategoryId, string? MappedBy, DateTimeOffset? MappedAt);
 
-public sealed record CategoriesViewModel(IReadOnlyList<AliasRow> Aliases, IReadOnlyList<CrimeCategory> Categories, IReadOnlyDictionary<int, IReadOnlyList<string>> MeasuresByCategory, string? Notice);
+public sealed record CategoriesViewModel(IReadOnlyList<AliasRow> Aliases, IReadOnlyList<CrimeCategory> Categories, IReadOnlyDictionary<int, IReadOnlyList<string>> MeasuresByCategory, string? Notice,
+    IReadOnlyDictionary<int, IReadOnlyList<CategorySuggestion>> Suggestions);
 
 /// <summary>The analysts' import pages: uploads, history, rollback, category mapping, populations.</summary>
 public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, ImportHistory history, CategoryMapping mapping, PopulationImporter populations)
@@ -83,14 +84,22 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
         }
     }
 
+    /// <summary>How many unmapped names the Categories page suggests categories for.</summary>
+    public const int SuggestionsShown = 300;
+
     public async Task<CategoriesViewModel> CategoriesAsync(string? notice, CancellationToken ct)
     {
         var aliases = await db.CategoryAliases.AsNoTracking().OrderBy(a => a.CategoryId != null).ThenBy(a => a.MajorName).ThenBy(a => a.MinorName)
             .Select(a => new AliasRow(a.Id, a.MajorName, a.MinorName, a.CategoryId, a.MappedBy, a.MappedAt)).ToListAsync(ct);
         var categories = await db.CrimeCategories.AsNoTracking().OrderBy(c => c.MajorGroup).ThenBy(c => c.Name).ToListAsync(ct);
         var measures = await (from mc in db.MeasureCategories join m in db.Measures on mc.MeasureId equals m.Id select new { mc.CategoryId, m.Name }).ToListAsync(ct);
+        // The closest categories for each unmapped name (the first few hundred: a page, not a batch job).
+        var mapped = aliases.Where(a => a.CategoryId is not null).Select(a => (a.Major, a.Minor, a.CategoryId!.Value));
+        var suggestions = new CategorySuggestions(categories, mapped);
+        var suggested = aliases.Where(a => a.CategoryId is null).Take(SuggestionsShown)
+            .ToDictionary(a => a.Id, a => suggestions.For(a.Major, a.Minor));
         return new CategoriesViewModel(aliases, categories,
-            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice);
+            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice, suggested);
     }
 
     public async Task<string> MapAsync(int aliasId, int? categoryId, string who, CancellationToken ct)
