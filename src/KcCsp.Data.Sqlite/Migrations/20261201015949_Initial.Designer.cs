@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201014211_Initial")]
+    [Migration("20261201015949_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
