@@ -58,11 +58,11 @@ public static class DatabaseSetup
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
         services.AddScoped<PeerGroupSeeder>();
-        services.AddScoped<PeerGroupPositions>();
         services.AddCrimeImporting();
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddScoped<MeasureValues>();
         services.AddScoped<ComparisonService>();
+        services.AddAnalytics(configuration);
         services.AddPeopleData();
         return services;
     }
