@@ -62,7 +62,7 @@ public static class PortalSetup
         builder.AddLogging();
         builder.Services.AddKcCspData(builder.Configuration);
         builder.Services.AddControllersWithViews();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
         builder.AddPeople();
         builder.Services.AddOpenData();
@@ -71,18 +71,20 @@ public static class PortalSetup
 
     public static void UsePortal(this WebApplication app)
     {
+        app.UseForwardedHeadersFromProxies();
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
             app.UseHsts();
         }
+        app.UseHttpsOnly();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
         app.UsePeople();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealth();
         app.MapControllers();
         app.MapOpenData();
         app.UseImporting();

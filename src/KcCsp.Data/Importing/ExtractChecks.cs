@@ -105,9 +105,9 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
         return id;
     }
 
-    private static string Repeated(YearMonth? month) => month is null
-        ? "This row repeats an earlier row's area, category (and small-area code): each may have one row, or its counts would be added together."
-        : $"This row repeats an earlier row's area, category{(month is null ? "" : $", month {month}")} (and small-area code): each may have one row, or its counts would be added together.";
+    private static string Repeated(YearMonth? month) =>
+        $"This row repeats an earlier row's area, category{(month is null ? "" : $", month {month}")} (and small-area code): " +
+        "each may have one row, or its counts would be added together.";
 
     private string Stop(string message)
     {

@@ -1,6 +1,10 @@
 using System.Text.RegularExpressions;
+using KcCsp.Data;
 using KcCsp.Data.Importing;
 using KcCsp.Data.Model;
+using KcCsp.Data.Seed;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KcCsp.Web.Tests.Importing;
 
@@ -123,5 +127,27 @@ public sealed class CategoryMatchingTests
         var vehicle = suggestions.For("VEHICLE OFFENCES", "THEFT FROM A VEHICLE - CATALYTIC CONVERTER");
         vehicle[0].Code.Should().Be("theft-from-motor-vehicle");
         vehicle[0].Score.Should().BeGreaterThan(vehicle[1].Score);
+    }
+
+    [Fact]
+    public async Task A_category_a_later_seed_adds_joins_the_measures_already_defined()
+    {
+        await using var factory = new PortalFactory();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        // A database seeded before the 2023 burglary split was in the seed: remove the category and its measure links.
+        var home = await db.CrimeCategories.SingleAsync(c => c.Code == "residential-burglary-of-a-home");
+        await db.MeasureCategories.Where(mc => mc.CategoryId == home.Id).ExecuteDeleteAsync();
+        await db.CategoryAliases.Where(a => a.CategoryId == home.Id).ExecuteDeleteAsync();
+        await db.CrimeCategories.Where(c => c.Id == home.Id).ExecuteDeleteAsync();
+
+        await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync();
+
+        var measures = await (from mc in db.MeasureCategories
+                              join c in db.CrimeCategories on mc.CategoryId equals c.Id
+                              join m in db.Measures on mc.MeasureId equals m.Id
+                              where c.Code == "residential-burglary-of-a-home"
+                              select m.Code).ToListAsync();
+        measures.Should().BeEquivalentTo("residential-burglary", "serious-acquisitive-crime", "total-notifiable-offences");
     }
 }

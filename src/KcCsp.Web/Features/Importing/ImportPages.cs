@@ -51,11 +51,15 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
     /// <summary>Saves the upload to a temporary file (memory stays flat whatever its size), then imports it.</summary>
     public async Task<ImportOutcome> UploadAsync(IFormFile? file, string who, CancellationToken ct)
     {
-        if (file is null || file.Length == 0)
+        if (file is null)
             return new ImportOutcome(ImportOutcomeKind.Invalid, "Choose a CSV or Excel file to upload.",
                 Validation: new ValidationReport("(no file)", 1, [new ImportProblem(0, null, null, "No file was uploaded.")]));
-        var name = Path.GetFileName(file.FileName);
-        var temp = Path.Combine(Path.GetTempPath(), $"kccsp-upload-{Guid.NewGuid():N}{Path.GetExtension(name)}");
+        var name = Path.GetFileName(file.FileName.Replace('\\', '/'));
+        if (string.IsNullOrWhiteSpace(name)) name = "upload.csv";
+        if (file.Length == 0)
+            return new ImportOutcome(ImportOutcomeKind.Invalid, $"{name} was not imported: 1 problem found. Nothing was written.",
+                Validation: new ValidationReport(name, 1, [new ImportProblem(1, null, null, "The file is empty: there is no header line.")]));
+        var temp = Path.Combine(Path.GetTempPath(), $"kccsp-upload-{Guid.NewGuid():N}");
         try
         {
             await using (var target = File.Create(temp)) await file.CopyToAsync(target, ct);

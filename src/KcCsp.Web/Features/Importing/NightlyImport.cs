@@ -17,7 +17,10 @@ public sealed class NightlyImportOptions
     /// <summary>Cron expression in <see cref="TimeZone"/>; default 02:00 every night.</summary>
     public string NightlyCron { get; set; } = "0 2 * * *";
     public string TimeZone { get; set; } = "Europe/London";
-    /// <summary>Folder analysts (or a scheduled download) drop extracts into; imported files move to processed/, refused ones to failed/.</summary>
+    /// <summary>
+    /// Folder analysts (or a scheduled download) drop extracts into; a file being imported is in processing/, imported
+    /// files move to processed/, refused ones to failed/.
+    /// </summary>
     public string? Inbox { get; set; }
     /// <summary>Address of an extract to download each night (conditional GET: unchanged content is skipped).</summary>
     public string? Url { get; set; }
@@ -73,15 +76,22 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
         }
         var files = await SettledFilesAsync(inbox, log, ct);
         if (files.Count == 0) log.Add("Inbox: no new files.");
-        foreach (var file in files)
+        foreach (var inboxFile in files)
         {
-            var name = Path.GetFileName(file);
+            var name = Path.GetFileName(inboxFile);
+            // Several instances share the inbox: a file is claimed by an atomic rename into processing/, and only the
+            // instance whose rename succeeds imports it.
+            if (Claim(inboxFile, Path.Combine(inbox, "processing")) is not { } file)
+            {
+                log.Add($"Inbox {name}: taken by another instance.");
+                continue;
+            }
             try
             {
                 var outcome = await importer.ImportAsync(file, name, Who, ImportTrigger.Nightly, ct);
                 if (outcome.Kind == ImportOutcomeKind.Invalid)
                 {
-                    var moved = Move(file, Path.Combine(inbox, "failed"));
+                    var moved = Move(file, Path.Combine(inbox, "failed"), name);
                     // Locations and short messages only: every value a message quotes is cut to a few characters, so the
                     // report never carries more of the file than its header.
                     await File.WriteAllLinesAsync(moved + ".problems.txt",
@@ -92,14 +102,14 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
                 }
                 else
                 {
-                    Move(file, Path.Combine(inbox, "processed"));
+                    Move(file, Path.Combine(inbox, "processed"), name);
                     log.Add($"Inbox {name}: {outcome.Message} Moved to processed/.");
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Nightly import of {File} failed", file);
-                Move(file, Path.Combine(inbox, "failed"));
+                Move(file, Path.Combine(inbox, "failed"), name);
                 log.Add($"Inbox {name}: failed ({Cut(e.Message, 300)}); nothing was written; moved to failed/.");
                 run.Succeeded = false;
             }
@@ -165,11 +175,29 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
         }
     }
 
-    private static string Move(string file, string folder)
+    /// <returns>The file's path in <paramref name="folder"/>, or null when another instance moved it first.</returns>
+    private static string? Claim(string file, string folder)
     {
         Directory.CreateDirectory(folder);
-        var target = Path.Combine(folder, Path.GetFileName(file));
-        if (File.Exists(target)) target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Path.GetFileName(file)}");
+        // A name of its own in processing/, and a plain rename (overwrite: true is rename(2) on Linux, atomic): of two
+        // instances renaming the same file, exactly one succeeds and the other finds the file gone.
+        var target = Path.Combine(folder, $"{Guid.NewGuid():N}-{Path.GetFileName(file)}");
+        try
+        {
+            File.Move(file, target, overwrite: true);
+            return target;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || e is IOException && !File.Exists(file))
+        {
+            return null;
+        }
+    }
+
+    private static string Move(string file, string folder, string name)
+    {
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, name);
+        if (File.Exists(target)) target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{name}");
         File.Move(file, target);
         return target;
     }
