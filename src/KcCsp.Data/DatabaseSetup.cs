@@ -53,15 +53,18 @@ public static class DatabaseSetup
         var provider = ProviderFrom(configuration);
         var connectionString = configuration.GetConnectionString(provider.ToString())
             ?? throw new InvalidOperationException($"ConnectionStrings:{provider} is not set.");
-        services.AddDbContext<KcCspDbContext>(o => Configure(o, provider, connectionString));
         services.AddSingleton(TimeProvider.System);
+        services.AddReports(configuration);
+        services.AddDbContext<KcCspDbContext>((sp, o) =>
+        {
+            Configure(o, provider, connectionString);
+            o.AddInterceptors(sp.GetRequiredService<DataVersionInterceptor>());
+        });
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
         services.AddScoped<PeerGroupSeeder>();
         services.AddCrimeImporting();
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
-        services.AddScoped<MeasureValues>();
-        services.AddScoped<ComparisonService>();
         services.AddAnalytics(configuration);
         services.AddPeopleData();
         return services;

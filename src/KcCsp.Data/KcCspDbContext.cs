@@ -30,6 +30,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ActionUpdate> ActionUpdates => Set<ActionUpdate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
     // The audit trail is append-only: refuse any save that would change or remove one of its rows.
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -74,6 +75,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
+        builder.Entity<DataVersion>().Property(v => v.Id).ValueGeneratedNever();
     }
 
     private sealed class YearMonthConverter() : ValueConverter<YearMonth, int>(v => v.ToYyyyMm(), v => YearMonth.FromYyyyMm(v));

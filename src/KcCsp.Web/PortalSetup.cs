@@ -64,6 +64,7 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
+        ReportPageCache.AddTo(builder.Services, builder.Configuration);
         builder.AddPeople();
         builder.Services.AddOpenData();
         builder.AddImporting();
@@ -84,6 +85,7 @@ public static class PortalSetup
         app.UseStaticFiles();
         app.UseRouting();
         app.UsePeople();
+        app.UseOutputCache();
         app.MapHealth();
         app.MapControllers();
         app.MapOpenData();

@@ -29,3 +29,15 @@ public class Figure
     public string? EnteredBy { get; set; }
     public DateTimeOffset EnteredAt { get; set; }
 }
+
+public static class FigureSources
+{
+    /// <summary>"published", "manual" or "imported": how pages, files and the API name a figure's source.</summary>
+    public static string Word(FigureSource source) => source switch
+    {
+        FigureSource.Published => "published",
+        FigureSource.Manual => "manual",
+        FigureSource.Imported => "imported",
+        _ => throw new ArgumentOutOfRangeException(nameof(source)),
+    };
+}

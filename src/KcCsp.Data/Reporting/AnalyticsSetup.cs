@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KcCsp.Data.Reporting;
 
-/// <summary>SPC charts and peer groups; the SPC run lengths are settings (`Spc:ShiftRunLength`, `Spc:TrendRunLength`: 7, some boards use 6).</summary>
+/// <summary>SPC charts; the run lengths are settings (`Spc:ShiftRunLength`, `Spc:TrendRunLength`: 7, some boards use 6).</summary>
 public static class AnalyticsSetup
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration configuration)
@@ -17,7 +17,6 @@ public static class AnalyticsSetup
             configuration.GetValue("Spc:ScreenOutliers", defaults.ScreenOutliers)));
         services.TryAddScoped<MonthlySeries>();
         services.AddScoped<SpcCharts>();
-        services.AddScoped<PeerGroupPositions>();
         return services;
     }
 }

@@ -25,7 +25,7 @@ public sealed class MonthlySeries(KcCspDbContext db)
         var importIds = imported.Select(v => v.ImportId).Distinct().ToList();
         var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
         var points = imported.Select(v => (v.MeasureId, v.Month, Point: new MonthlyPoint(measures[v.MeasureId].Code, measures[v.MeasureId].Name, area.Name,
-            v.Month.ToString(), v.Value, ComparisonService.SourceWord(FigureSource.Imported), $"MPS crime extract, import #{v.ImportId} {files[v.ImportId]}"))).ToList();
+            v.Month.ToString(), v.Value, FigureSources.Word(FigureSource.Imported), $"MPS crime extract, import #{v.ImportId} {files[v.ImportId]}"))).ToList();
         var covered = points.Select(p => (p.MeasureId, p.Month)).ToHashSet();
 
         var figures = await db.Figures.AsNoTracking()
@@ -34,9 +34,9 @@ public sealed class MonthlySeries(KcCspDbContext db)
         points.AddRange(figures
             .Where(f => !covered.Contains((f.MeasureId, f.From)))
             .GroupBy(f => (f.MeasureId, f.From))
-            .Select(g => MeasureValues.Preferred(g)!)
+            .Select(g => FigurePrecedence.Preferred(g)!)
             .Select(f => (f.MeasureId, f.From, new MonthlyPoint(measures[f.MeasureId].Code, measures[f.MeasureId].Name, area.Name, f.From.ToString(), f.Value,
-                ComparisonService.SourceWord(f.Source), f.SourceNote))));
+                FigureSources.Word(f.Source), f.SourceNote))));
         return points
             .OrderBy(p => measures[p.MeasureId].SortOrder).ThenBy(p => measures[p.MeasureId].Code).ThenBy(p => p.Month)
             .Select(p => p.Point)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using KcCsp.Data;
 using KcCsp.Data.Reporting;
-using KcCsp.Domain;
+using KcCsp.Web.Features.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KcCsp.Web.Cli;
@@ -70,25 +70,24 @@ public static class CliApp
         var measure = new Command("measure", "A measure's financial year to date against the same months a year earlier.") { code, area, year, toMonth, json };
         measure.SetAction(async (parse, ct) =>
         {
-            if (!FinancialYear.TryParse(parse.GetValue(year), out var fy))
+            ReportingPeriod period;
+            try
             {
-                await stderr.WriteLineAsync($"--year: '{parse.GetValue(year)}' is not a financial year such as 2009/10.");
-                return 2;
+                period = new ReportingPeriod(ReportingPeriods.ParseYear("--year", parse.GetValue(year)), ReportingPeriods.CheckMonth("--to-month", parse.GetValue(toMonth)));
             }
-            var month = parse.GetValue(toMonth);
-            if (month is < 1 or > 12)
+            catch (BadPeriodException e)
             {
-                await stderr.WriteLineAsync($"--to-month: {month} is not a calendar month (1-12).");
+                await stderr.WriteLineAsync(e.Message);
                 return 2;
             }
             using var host = BuildHost(configure);
             await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
-            var service = scope.ServiceProvider.GetRequiredService<ComparisonService>();
+            var reports = scope.ServiceProvider.GetRequiredService<ReportService>();
             MeasureComparison result;
             try
             {
-                result = await service.CompareAsync(parse.GetValue(code)!, parse.GetValue(area)!, fy, month, ct);
+                result = MeasureComparison.From(await reports.CompareAsync(parse.GetValue(code)!, parse.GetValue(area)!, period, ct));
             }
             catch (Exception e) when (e is UnknownMeasureException or UnknownAreaException)
             {

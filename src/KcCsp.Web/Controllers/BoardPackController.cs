@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OutputCaching;
+using KcCsp.Data.Reporting;
 using KcCsp.Web.Features;
 using KcCsp.Web.Features.BoardPack;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +10,7 @@ public sealed class BoardPackController(ReportingPeriods periods, BoardPackServi
 {
     /// <summary>The board pack as an Excel workbook; by default for the latest data.</summary>
     [HttpGet("/board-pack")]
+    [OutputCache(PolicyName = ReportPageCache.PolicyName)]
     public async Task<IActionResult> Download(string? year, int? toMonth, CancellationToken ct)
     {
         ReportingPeriod period;

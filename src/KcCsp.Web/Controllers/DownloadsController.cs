@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OutputCaching;
+using KcCsp.Data.Reporting;
 using KcCsp.Web.Features.Downloads;
 using KcCsp.Web.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -6,6 +8,7 @@ namespace KcCsp.Web.Controllers;
 
 /// <summary>Each table of the pages as CSV (UTF-8 with a byte-order mark).</summary>
 [BadPeriodIsBadRequest]
+[OutputCache(PolicyName = ReportPageCache.PolicyName)]
 public sealed class DownloadsController(TableDownloads tables, ReportingPeriods periods) : Controller
 {
     // Each download takes the page's ?year=&toMonth= so the file says what the page said.

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OutputCaching;
+using KcCsp.Data.Reporting;
 using KcCsp.Web.Features;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,6 +10,7 @@ public sealed class HomeController(DashboardService dashboard, ReportingPeriods 
     /// <param name="year">Financial year, e.g. 2009/10; by default the latest with imported data, else the plan's.</param>
     /// <param name="toMonth">Last calendar month included (1-12).</param>
     [HttpGet("/")]
+    [OutputCache(PolicyName = ReportPageCache.PolicyName)]
     public async Task<IActionResult> Index(string? year, int? toMonth, CancellationToken ct)
     {
         ReportingPeriod period;

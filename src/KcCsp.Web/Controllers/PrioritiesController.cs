@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OutputCaching;
+using KcCsp.Data.Reporting;
 using KcCsp.Web.Features;
 using Microsoft.AspNetCore.Mvc;
 
@@ -6,6 +8,7 @@ namespace KcCsp.Web.Controllers;
 public sealed class PrioritiesController(DashboardService dashboard, ReportingPeriods periods) : Controller
 {
     [HttpGet("/priorities/{code}")]
+    [OutputCache(PolicyName = ReportPageCache.PolicyName)]
     public async Task<IActionResult> Show(string code, string? year, int? toMonth, CancellationToken ct)
     {
         ReportingPeriod period;

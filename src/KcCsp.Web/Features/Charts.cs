@@ -35,4 +35,4 @@ public sealed record ChartAxisTitle(bool Display, string Text);
 /// <summary>A chart and the table that says the same thing to a screen reader.</summary>
 public sealed record ChartView(string Id, string Caption, ChartConfig Config, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows);
 
-public sealed record MeasureTableView(string Caption, IReadOnlyList<KcCsp.Data.Reporting.MeasureComparison> Rows, string? CsvUrl = null);
+public sealed record MeasureTableView(string Caption, IReadOnlyList<KcCsp.Data.Reporting.MeasureRow> Rows, string? CsvUrl = null);

@@ -11,8 +11,6 @@ public static class OpenDataSetup
     public static IServiceCollection AddOpenData(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<MonthlySeries>();
-        services.AddScoped<ReportingPeriods>();
         services.AddScoped<ActionUpdates>();
         services.AddScoped<BoardPackService>();
         services.AddScoped<TableDownloads>();

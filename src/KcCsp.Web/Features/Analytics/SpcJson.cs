@@ -18,7 +18,7 @@ public sealed record SpcJson(
         chart.Baseline.From.ToString(), chart.Baseline.To.ToString(),
         Round(chart.Result.Mean), Round(chart.Result.UpperProcessLimit), Round(chart.Result.LowerProcessLimit),
         SpcText.Variation(chart.Result.Variation), SpcText.Assurance(chart.Result.Assurance), chart.MonthlyTarget,
-        chart.Points.Select(p => new SpcJsonPoint(p.Month.ToString(), ComparisonService.Tidy(p.Value)!.Value, p.Point.SignalPhrases())).ToList());
+        chart.Points.Select(p => new SpcJsonPoint(p.Month.ToString(), Api.MeasureComparison.Tidy(p.Value)!.Value, p.Point.SignalPhrases())).ToList());
 
     private static decimal Round(decimal d) => Math.Round(d, 4, MidpointRounding.AwayFromZero);
 }

@@ -1,6 +1,7 @@
 using KcCsp.Data;
 using KcCsp.Data.Model;
 using KcCsp.Data.Reporting;
+using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Web.Features.Api;
@@ -9,10 +10,10 @@ namespace KcCsp.Web.Features.Api;
 public sealed class NotFoundInApiException(string message) : Exception(message);
 
 /// <summary>
-/// What the read-only JSON API (`/api`) answers. Comparisons come from <see cref="ComparisonService"/> exactly as the
-/// CLI's `measure --json` prints them; monthly series from <see cref="MonthlySeries"/>.
+/// What the read-only JSON API (`/api`) answers: priorities and comparisons from <see cref="ReportService"/>'s typed
+/// report, as the CLI's `measure --json` prints them; monthly series from <see cref="MonthlySeries"/>.
 /// </summary>
-public sealed class OpenDataService(KcCspDbContext db, ComparisonService comparisons, MonthlySeries monthly, ReportingPeriods periods, ActionUpdates updates, TimeProvider clock)
+public sealed class OpenDataService(KcCspDbContext db, ReportService reports, MonthlySeries monthly, ReportingPeriods periods, ActionUpdates updates, TimeProvider clock)
 {
     public async Task<IReadOnlyList<ApiPriority>> PrioritiesAsync(CancellationToken ct = default) =>
         (await db.Priorities.AsNoTracking().Include(p => p.Measures).Include(p => p.Actions).AsSplitQuery().OrderBy(p => p.SortOrder).ToListAsync(ct))
@@ -22,19 +23,11 @@ public sealed class OpenDataService(KcCspDbContext db, ComparisonService compari
     public async Task<ApiPriorityDetail> PriorityAsync(string code, string? year, int? toMonth, CancellationToken ct = default)
     {
         var period = await periods.ResolveAsync(year, toMonth, ct);
-        var priority = await db.Priorities.AsNoTracking().Include(p => p.Measures).ThenInclude(m => m.Targets).AsSplitQuery()
-            .SingleOrDefaultAsync(p => p.Code == code, ct) ?? throw UnknownPriority(code);
-        var area = await HomeAreaAsync(ct);
-        var rows = new List<MeasureComparison>();
-        foreach (var m in priority.Measures.OrderBy(m => m.SortOrder))
-            rows.Add(await comparisons.CompareForTableAsync(m, area, period.Year, period.ToMonth, ct));
-        var targets = priority.Measures.SelectMany(m => m.Targets.Select(t => (m, t)))
-            .OrderBy(x => x.t.FinancialYear).ThenBy(x => x.m.SortOrder)
-            .Select(x => new TargetRow(x.m.Code, x.m.Name, x.t.FinancialYear.ToString(), x.t.AsPrinted, DashboardService.TargetMeaning(x.t, x.m.Unit), x.t.Set))
-            .ToList();
-        return new ApiPriorityDetail(priority.Code, priority.Title, priority.Aim, priority.Introduction,
-            priority.Narrative.Split('\n', StringSplitOptions.RemoveEmptyEntries), period.Year.ToString(), period.ToMonth,
-            rows, targets, await ActionsAsync(code, ct));
+        var report = await reports.HomeReportAsync(period, ct);
+        var priority = report.Priority(code) ?? throw UnknownPriority(code);
+        return new ApiPriorityDetail(priority.Code, priority.Title, priority.Aim, priority.Introduction, priority.Narrative,
+            period.Year.ToString(), period.ToMonth, priority.Rows.Select(MeasureComparison.From).ToList(),
+            priority.Targets.Select(TargetRow.Of).ToList(), await ActionsAsync(code, ct));
     }
 
     public async Task<IReadOnlyList<ApiMeasure>> MeasuresAsync(CancellationToken ct = default) =>
@@ -51,7 +44,7 @@ public sealed class OpenDataService(KcCspDbContext db, ComparisonService compari
         var areaName = string.IsNullOrWhiteSpace(area) ? (await HomeAreaAsync(ct)).Name : area;
         try
         {
-            return await comparisons.CompareAsync(code, areaName, period.Year, period.ToMonth, ct);
+            return MeasureComparison.From(await reports.CompareAsync(code, areaName, period, ct));
         }
         catch (Exception e) when (e is UnknownMeasureException or UnknownAreaException)
         {
@@ -65,7 +58,7 @@ public sealed class OpenDataService(KcCspDbContext db, ComparisonService compari
         var measure = await db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == code, ct)
             ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message);
         var found = string.IsNullOrWhiteSpace(area) ? await HomeAreaAsync(ct)
-            : await comparisons.FindAreaAsync(area, ct) ?? throw new NotFoundInApiException(new UnknownAreaException(area).Message);
+            : await reports.FindAreaAsync(area, ct) ?? throw new NotFoundInApiException(new UnknownAreaException(area).Message);
         var fallback = (await periods.DefaultAsync(ct)).Periods;
         var first = string.IsNullOrWhiteSpace(from) ? fallback.Previous.From : ReportingPeriods.ParseMonth("from", from);
         var last = string.IsNullOrWhiteSpace(to) ? fallback.Current.To : ReportingPeriods.ParseMonth("to", to);
@@ -83,12 +76,12 @@ public sealed class OpenDataService(KcCspDbContext db, ComparisonService compari
             .Where(a => priorityCode == null || a.Priority!.Code == priorityCode)
             .OrderBy(a => a.Priority!.SortOrder).ThenBy(a => a.SortOrder).ToListAsync(ct);
         var history = await updates.HistoryAsync(actions.Select(a => a.Id).ToList(), ct);
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var today = Today.Of(clock);
         return actions.Select(a =>
         {
             var updatesOfAction = history.TryGetValue(a.Id, out var list) ? list : [];
             return new ApiAction(a.Id, a.Priority!.Code, a.Theme, a.Text, a.Detail, a.LeadAgency, a.FinancialYear.ToString(), a.DueDate,
-                ActionStatusText.Word(a.Status), a.PercentComplete, People.ActionProgress.IsOverdue(a.DueDate, a.Status, today),
+                ActionStatusText.Word(a.Status), a.PercentComplete, ActionProgress.IsOverdue(a.DueDate, a.Status, today),
                 updatesOfAction.FirstOrDefault(), updatesOfAction);
         }).ToList();
     }
@@ -99,7 +92,7 @@ public sealed class OpenDataService(KcCspDbContext db, ComparisonService compari
     private static ApiMeasure ToApi(Measure m) => new(m.Code, m.Name, m.Description, m.Unit.ToString(), m.Polarity.ToString(), m.Source.ToString(),
         m.Priority?.Code, m.IsHeadline, m.RateOfMeasure?.Code,
         m.Targets.OrderBy(t => t.FinancialYear).Select(t => new ApiTarget(t.FinancialYear.ToString(), t.Form.ToString(), t.Value, t.AsPrinted,
-            DashboardService.TargetMeaning(t, m.Unit), t.Set)).ToList());
+            ReportText.TargetMeaning(t.Form, t.Value, m.Unit), t.Set)).ToList());
 
     private async Task<Area> HomeAreaAsync(CancellationToken ct) =>
         (await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct)).HomeArea!;

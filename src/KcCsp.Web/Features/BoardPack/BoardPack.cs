@@ -6,11 +6,11 @@ namespace KcCsp.Web.Features.BoardPack;
 public sealed record BoardPack(
     PackCover Cover,
     IReadOnlyList<PackPriority> Priorities,
-    IReadOnlyList<MeasureComparison> PartnershipMeasures,
+    IReadOnlyList<MeasureRow> PartnershipMeasures,
     IReadOnlyList<MonthlyPoint> Monthly,
     IReadOnlyList<StoredFigure> Figures)
 {
-    public IEnumerable<MeasureComparison> AllRows => Priorities.SelectMany(p => p.Rows).Concat(PartnershipMeasures);
+    public IEnumerable<MeasureRow> AllRows => Priorities.SelectMany(p => p.Rows).Concat(PartnershipMeasures);
 }
 
 public sealed record PackCover(
@@ -20,7 +20,7 @@ public sealed record PackCover(
 /// <summary>Which figure a row of the pack rests on: "published" (the plan), "manual" (an analyst's entry) or "imported".</summary>
 public sealed record PackSource(string Measure, string MeasureName, string Period, string Source, string SourceNote);
 
-public sealed record PackPriority(string Code, string Title, string Aim, IReadOnlyList<MeasureComparison> Rows, IReadOnlyList<TargetRow> Targets, IReadOnlyList<ActionView> Actions);
+public sealed record PackPriority(string Code, string Title, string Aim, IReadOnlyList<MeasureRow> Rows, IReadOnlyList<TargetRow> Targets, IReadOnlyList<ActionView> Actions);
 
 /// <summary>A stored figure of the home area in the two compared years, so every number can be traced to its row.</summary>
 public sealed record StoredFigure(string Measure, string MeasureName, string Area, string From, string To, decimal Value, string Unit, string Source, string SourceNote, string? EnteredBy, DateTimeOffset EnteredAt);

@@ -99,20 +99,20 @@ public static class BoardPackWorkbook
         {
             row++;
             Text(sheet.Cell(row, 1), priority);
-            Text(sheet.Cell(row, 2), r.MeasureName);
-            Text(sheet.Cell(row, 3), r.Period.Description);
-            Value(sheet.Cell(row, 4), r.Previous, r.Unit);
-            Value(sheet.Cell(row, 5), r.Value, r.Unit);
+            Text(sheet.Cell(row, 2), r.Measure.Name);
+            Text(sheet.Cell(row, 3), r.Periods.Current.Describe());
+            Value(sheet.Cell(row, 4), r.PreviousValue, r.Measure.Unit.ToString());
+            Value(sheet.Cell(row, 5), r.Value, r.Measure.Unit.ToString());
             Change(sheet.Cell(row, 6), r);
-            Text(sheet.Cell(row, 7), r.LondonRank ?? "–");
-            Text(sheet.Cell(row, 8), $"{r.StatusIcon} {r.Status}");
+            Text(sheet.Cell(row, 7), ReportText.Rank(r) ?? "–");
+            Text(sheet.Cell(row, 8), $"{ReportText.StatusIcon(r)} {ReportText.Status(r)}");
             Text(sheet.Cell(row, 9), r.Significance is { } s ? (s.Significant ? "Yes" : "No") : "–");
             if (r.Significance is { } sig)
             {
                 sheet.Cell(row, 10).SetValue(sig.PValue);
                 sheet.Cell(row, 10).Style.NumberFormat.Format = "0.000";
             }
-            Text(sheet.Cell(row, 11), r.Source ?? "–");
+            Text(sheet.Cell(row, 11), ReportText.Source(r) ?? "–");
         }
         Widths(sheet, 34, 44, 30, 11, 11, 10, 14, 16, 12, 9, 11);
         sheet.Range(4, 1, Math.Max(row, 4), 3).Style.Alignment.WrapText = true;
@@ -131,16 +131,16 @@ public static class BoardPackWorkbook
         foreach (var r in priority.Rows)
         {
             row++;
-            Text(sheet.Cell(row, 1), r.MeasureName);
-            Text(sheet.Cell(row, 2), r.Period.Description);
-            Value(sheet.Cell(row, 3), r.Previous, r.Unit);
-            Value(sheet.Cell(row, 4), r.Value, r.Unit);
+            Text(sheet.Cell(row, 1), r.Measure.Name);
+            Text(sheet.Cell(row, 2), r.Periods.Current.Describe());
+            Value(sheet.Cell(row, 3), r.PreviousValue, r.Measure.Unit.ToString());
+            Value(sheet.Cell(row, 4), r.Value, r.Measure.Unit.ToString());
             Change(sheet.Cell(row, 5), r);
-            Text(sheet.Cell(row, 6), r.LondonRank ?? "–");
-            Text(sheet.Cell(row, 7), $"{r.StatusIcon} {r.Status}");
+            Text(sheet.Cell(row, 6), ReportText.Rank(r) ?? "–");
+            Text(sheet.Cell(row, 7), $"{ReportText.StatusIcon(r)} {ReportText.Status(r)}");
             Text(sheet.Cell(row, 8), r.Significance is { } s ? (s.Significant ? "Yes" : "No") : "–");
             Text(sheet.Cell(row, 9), r.Target?.AsPrinted);
-            Text(sheet.Cell(row, 10), r.Source is null ? "–" : $"{r.Source}: {r.SourceNote}");
+            Text(sheet.Cell(row, 10), r.Current is null ? "–" : $"{ReportText.Source(r)}: {r.Current.Note}");
         }
 
         row += 2;
@@ -260,7 +260,7 @@ public static class BoardPackWorkbook
     }
 
     /// <summary>% change as a number (-0.058) shown as -5.8%; "–" where there is nothing to compare.</summary>
-    private static void Change(IXLCell cell, MeasureComparison r)
+    private static void Change(IXLCell cell, MeasureRow r)
     {
         if (r.ChangePercent is { } change)
         {
@@ -269,7 +269,7 @@ public static class BoardPackWorkbook
         }
         else
         {
-            Text(cell, r.ChangeText);
+            Text(cell, ReportText.Change(r));
             cell.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
         }
     }

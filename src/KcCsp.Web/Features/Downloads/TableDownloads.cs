@@ -54,9 +54,9 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
         if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
         var chart = page.Charts.FirstOrDefault(c => c.Id == $"chart-{measure}");
         if (chart is null) return null;
-        var row = page.Rows.Single(r => r.Measure == measure);
+        var row = page.Rows.Single(r => r.Measure.Code == measure);
         // The chart's own table shows formatted values; the CSV carries the numbers behind them.
-        var values = new[] { row.Previous, row.Value };
+        var values = new[] { row.PreviousValue, row.Value };
         var rows = chart.Rows.Select((r, i) => (IReadOnlyList<object?>)[r[0], values[i]]).ToList();
         return new CsvTable($"kccsp-{page.Code}-chart-{measure}.csv", chart.Headers, rows);
     }
@@ -66,10 +66,11 @@ public sealed class TableDownloads(DashboardService dashboard, ActionUpdates upd
     public static IReadOnlyList<object?> ActionCells(ActionView a) =>
         [a.Id, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, a.LatestUpdate?.Summary];
 
-    public static IReadOnlyList<object?> MeasureCells(MeasureComparison r) =>
+    public static IReadOnlyList<object?> MeasureCells(MeasureRow r) =>
     [
-        r.Measure, r.MeasureName, r.Area, r.Period.From, r.Period.To, r.PreviousPeriod.From, r.PreviousPeriod.To,
-        r.Previous, r.Value, r.ChangePercent, r.LondonRank, $"{r.StatusIcon} {r.Status}", r.Target?.AsPrinted,
-        r.Significance is { } s ? (s.Significant ? "yes" : "no") : null, r.Significance?.PValue, r.Source, r.SourceNote,
+        r.Measure.Code, r.Measure.Name, r.Area.Name, r.Periods.Current.From.ToString(), r.Periods.Current.To.ToString(),
+        r.Periods.Previous.From.ToString(), r.Periods.Previous.To.ToString(),
+        r.PreviousValue, r.Value, r.ChangePercent, ReportText.Rank(r), $"{ReportText.StatusIcon(r)} {ReportText.Status(r)}", r.Target?.AsPrinted,
+        r.Significance is { } s ? (s.Significant ? "yes" : "no") : null, r.Significance?.PValue, ReportText.Source(r), r.Current?.Note,
     ];
 }

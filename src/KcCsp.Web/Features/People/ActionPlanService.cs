@@ -1,3 +1,4 @@
+using KcCsp.Data.Reporting;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using KcCsp.Data;
@@ -68,16 +69,10 @@ public sealed record Result(Outcome Outcome, int? Id = null, IReadOnlyList<strin
     public static Result Invalid(params string[] errors) => new(Outcome.Invalid, null, errors);
 }
 
-public static class ActionProgress
-{
-    /// <summary>Past its due date and not complete.</summary>
-    public static bool IsOverdue(DateOnly? due, ActionStatus status, DateOnly today) => due is { } d && d < today && status != ActionStatus.Complete;
-}
-
 /// <summary>Actions, their owners and officers' progress updates.</summary>
 public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser> users, AuditTrail audit, TimeProvider clock)
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    private DateOnly Today => KcCsp.Domain.Today.Of(clock);
 
     /// <summary>Analysts and admins update any action; officers those assigned to them or led by their agency.</summary>
     public static bool MayUpdate(PlanAction action, PortalUser user, ClaimsPrincipal principal) =>

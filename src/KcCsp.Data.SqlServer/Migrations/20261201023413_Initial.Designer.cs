@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.SqlServer.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201021702_Initial")]
+    [Migration("20261201023413_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -403,6 +403,22 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.HasIndex("Sha256");
 
                     b.ToTable("CrimeImports");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.DataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataVersions");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201021636_Initial")]
+    [Migration("20261201023353_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -382,6 +382,22 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.HasIndex("Sha256");
 
                     b.ToTable("CrimeImports");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.DataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataVersions");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KcCsp.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201021731_Initial")]
+    [Migration("20261201023435_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -403,6 +403,22 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.HasIndex("Sha256");
 
                     b.ToTable("CrimeImports");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.DataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataVersions");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Figure", b =>

@@ -1,9 +1,8 @@
 using KcCsp.Data;
-using KcCsp.Data.Reporting;
 using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features;
+namespace KcCsp.Data.Reporting;
 
 /// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
 public sealed class BadPeriodException(string parameter, string message) : Exception(message)
@@ -39,20 +38,11 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
     /// </summary>
     public async Task<ReportingPeriod> ResolveAsync(string? year, int? toMonth, CancellationToken ct = default)
     {
-        if (toMonth is { } m && m is < 1 or > 12)
-            throw new BadPeriodException("toMonth", $"toMonth: {m} is not a calendar month (1-12).");
+        if (toMonth is { } m) CheckMonth("toMonth", m);
         var fallback = await DefaultAsync(ct);
         if (string.IsNullOrWhiteSpace(year)) return new ReportingPeriod(fallback.Year, toMonth ?? fallback.ToMonth);
 
-        FinancialYear fy;
-        try
-        {
-            fy = FinancialYear.Parse(year);
-        }
-        catch (FormatException e)
-        {
-            throw new BadPeriodException("year", $"year: {e.Message}");
-        }
+        var fy = ParseYear("year", year);
         return new ReportingPeriod(fy, toMonth ?? (fy == fallback.Year ? fallback.ToMonth : FinancialYear.FirstMonth - 1));
     }
 
@@ -69,20 +59,26 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
             .Distinct().OrderDescending().ToList();
     }
 
+    /// <summary>A financial year such as 2009/10, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
+    public static FinancialYear ParseYear(string parameter, string? value)
+    {
+        try
+        {
+            return FinancialYear.Parse(value ?? "");
+        }
+        catch (FormatException e)
+        {
+            throw new BadPeriodException(parameter, $"{parameter}: {e.Message}");
+        }
+    }
+
+    /// <summary>A calendar month 1-12, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
+    public static int CheckMonth(string parameter, int month) =>
+        month is >= 1 and <= 12 ? month : throw new BadPeriodException(parameter, $"{parameter}: {month} is not a calendar month (1-12).");
+
     public static YearMonth ParseMonth(string parameter, string value)
     {
         if (YearMonth.TryParse(value, out var month)) return month;
         throw new BadPeriodException(parameter, $"{parameter}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).");
-    }
-}
-
-/// <summary>For downloads: a period that cannot be read is a 400 saying which parameter and why, never a 500.</summary>
-public sealed class BadPeriodIsBadRequestAttribute : Microsoft.AspNetCore.Mvc.Filters.ExceptionFilterAttribute
-{
-    public override void OnException(Microsoft.AspNetCore.Mvc.Filters.ExceptionContext context)
-    {
-        if (context.Exception is not BadPeriodException e) return;
-        context.Result = new Microsoft.AspNetCore.Mvc.ContentResult { StatusCode = 400, Content = e.Message, ContentType = "text/plain; charset=utf-8" };
-        context.ExceptionHandled = true;
     }
 }

@@ -145,6 +145,19 @@ namespace KcCsp.Data.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataVersions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false),
+                    Stamp = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ImportSourceStates",
                 columns: table => new
                 {
@@ -1036,6 +1049,9 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DataVersions");
 
             migrationBuilder.DropTable(
                 name: "Figures");

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using KcCsp.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KcCsp.Web.Tests.Reports;
+
+/// <summary>
+/// A small, deterministic MPS-style extract for every borough (one alias per mapped category, April 2008 to March 2010)
+/// and a population table for 2008 and 2009, so that reports have imported values and computed London ranks without
+/// the real files. The counts follow a formula, so every test run imports the same numbers.
+/// </summary>
+public static class ReportFixture
+{
+    public static async Task ImportAsync(PortalFactory factory)
+    {
+        var (extract, population) = await WriteAsync(factory);
+        var (exit, _, err) = await factory.RunCliAsync("import", extract);
+        exit.Should().Be(0, err);
+        (exit, _, err) = await factory.RunCliAsync("import-population", population);
+        exit.Should().Be(0, err);
+    }
+
+    /// <summary>Writes the two files into the factory's work folder and returns their paths.</summary>
+    public static async Task<(string Extract, string Population)> WriteAsync(PortalFactory factory)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        var boroughs = await db.Areas.AsNoTracking().Where(a => a.Code != null && a.Code.StartsWith("E09")).OrderBy(a => a.Code).ToListAsync();
+        var aliases = (await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).OrderBy(a => a.Id).ToListAsync())
+            .GroupBy(a => a.CategoryId).Select(g => g.First()).OrderBy(a => a.Id).ToList();
+
+        var months = Enumerable.Range(0, 24).Select(i => new DateOnly(2008, 4, 1).AddMonths(i)).ToList();
+        var extract = new StringBuilder("Borough,Major Category,Minor Category," + string.Join(",", months.Select(m => m.ToString("yyyyMM", CultureInfo.InvariantCulture))) + "\r\n");
+        for (var b = 0; b < boroughs.Count; b++)
+        {
+            for (var c = 0; c < aliases.Count; c++)
+            {
+                extract.Append(Csv(boroughs[b].Name)).Append(',').Append(Csv(aliases[c].MajorName)).Append(',').Append(Csv(aliases[c].MinorName));
+                for (var m = 0; m < months.Count; m++) extract.Append(',').Append((b * 7 + c * 3 + m * 5 + b * c) % 41);
+                extract.Append("\r\n");
+            }
+        }
+        var population = new StringBuilder("Code,Name,Year,Source,Population\r\n");
+        for (var b = 0; b < boroughs.Count; b++)
+        {
+            foreach (var year in new[] { 2008, 2009 })
+                population.Append($"{boroughs[b].Code},{Csv(boroughs[b].Name)},{year},ONS MYE,{150_000 + b * 9_173 + (year - 2008) * 1_000}\r\n");
+        }
+        var extractPath = Path.Combine(factory.WorkDirectory, "fixture-extract.csv");
+        var populationPath = Path.Combine(factory.WorkDirectory, "fixture-population.csv");
+        await File.WriteAllTextAsync(extractPath, extract.ToString());
+        await File.WriteAllTextAsync(populationPath, population.ToString());
+        return (extractPath, populationPath);
+    }
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}
