@@ -10,8 +10,31 @@ namespace KcCsp.Web.Controllers.Api;
 [ApiController]
 [Route("api")]
 [ApiProblems]
-public sealed class AnalyticsController(SpcCharts charts) : ControllerBase
+public sealed class AnalyticsController(SpcCharts charts, ReportService reports) : ControllerBase
 {
+    /// <summary>
+    /// A measure's rolling twelve months to `to` (YYYY-MM) against the twelve before, for an area: the comparison record
+    /// (change, significance, London rank, peer group), as the CLI's `measure --rolling-12 --json` prints it.
+    /// </summary>
+    [HttpGet("measures/{code}/rolling-12")]
+    [ProducesResponseType<MeasureComparison>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> RollingTwelve(string code, string? area, string? to, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(area)) throw new BadPeriodException("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
+        if (string.IsNullOrWhiteSpace(to)) throw new BadPeriodException("to", "to: give the last month of the twelve as YYYY-MM.");
+        var end = ReportingPeriods.ParseMonth("to", to);
+        try
+        {
+            return new JsonResult(MeasureComparison.From(await reports.RollingTwelveAsync(code, area, end, ct)), PortalJson.Options);
+        }
+        catch (Exception e) when (e is UnknownMeasureException or UnknownAreaException)
+        {
+            throw new NotFoundInApiException(e.Message);
+        }
+    }
+
     /// <summary>
     /// An XmR chart of a measure's monthly values for an area (a borough name or ONS code) from one month to another
     /// (YYYY-MM), with the mean and limits from `from` to `baselineTo` (default: every month of the chart).
