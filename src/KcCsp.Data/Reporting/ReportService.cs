@@ -20,7 +20,7 @@ public sealed record FoundValue(decimal Value, FigureSource Source, string Note,
 /// boroughs' monthly values and figures for the two years at once, populations at once), then computed in memory.
 /// Reports are kept until the data changes: the key includes the <see cref="DataVersion"/> stamp and the day.
 /// </summary>
-public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, IMemoryCache cache, TimeProvider clock)
+public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, IMemoryCache cache, TimeProvider clock, SpcSettings spcSettings)
 {
     /// <summary>The plan's report for its home area.</summary>
     public async Task<PlanReport> HomeReportAsync(ReportingPeriod period, CancellationToken ct = default)
@@ -41,7 +41,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
         var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
         var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         return inputs.Row(measure, period.Periods);
     }
 
@@ -57,7 +57,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
         var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
         var periods = LikeForLike.Of(Period.RollingTwelveMonths(to));
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From, spc: spcSettings);
         return inputs.Row(measure, periods, rolling: true);
     }
 
@@ -83,7 +83,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var updates = (await db.ActionUpdates.AsNoTracking().Where(u => actionIds.Contains(u.ActionId)).ToListAsync(ct))
             .GroupBy(u => u.ActionId)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).First());
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         var years = await periods.YearsAsync(ct);
 
         var ordered = measures.OrderBy(m => m.SortOrder).ThenBy(m => m.Id).ToList();
@@ -156,19 +156,24 @@ internal sealed class ReportInputs
 
     /// <param name="toMonth">The last month of the report's period: values are read from April of the year before to it.</param>
     /// <param name="from">An earlier first month to read from (a rolling twelve months against the twelve before).</param>
-    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct, YearMonth? from = null)
+    /// <param name="spc">Run lengths for the XmR charts; the area's own months are read back <see cref="SpcCharts.DefaultBaselineMonths"/> further for their baseline.</param>
+    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct, YearMonth? from = null, SpcSettings? spc = null)
     {
         var first = from is { } f && f < year.Previous.Start ? f : year.Previous.Start;
+        var history = new YearMonth(year.StartYear, FinancialYear.FirstMonth).AddMonths(-SpcCharts.DefaultBaselineMonths);
+        if (history > first) history = first;
         var groups = await db.PeerGroups.AsNoTracking().Include(g => g.Members).ToListAsync(ct);
         var peerGroup = PeerGroups.For(groups, area.Id);
         var areaIds = areas.Where(a => a.InLondonRanking).Select(a => a.Id).Append(area.Id)
             .Concat(peerGroup?.Members.Select(m => m.AreaId) ?? []).Distinct().ToList();
         var monthValues = await db.MeasureMonthValues.AsNoTracking()
-            .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth)
+            .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth
+                || v.AreaId == area.Id && v.Month >= history && v.Month < first)
             .Select(v => new { v.MeasureId, v.AreaId, v.Month, v.Value, v.ImportId })
             .ToListAsync(ct);
         var figures = await db.Figures.AsNoTracking()
-            .Where(f => areaIds.Contains(f.AreaId) && f.From >= first && f.To <= toMonth)
+            .Where(f => areaIds.Contains(f.AreaId) && f.From >= first && f.To <= toMonth
+                || f.AreaId == area.Id && f.From == f.To && f.From >= history && f.From < first)
             .ToListAsync(ct);
         var populationYears = Enumerable.Range(first.FinancialYear.StartYear, year.StartYear - first.FinancialYear.StartYear + 1).ToList();
         var populations = await db.Populations.AsNoTracking().Where(p => populationYears.Contains(p.Year)).ToListAsync(ct);
@@ -191,11 +196,13 @@ internal sealed class ReportInputs
             Targets = targets,
             targetsByYear = targets.ToLookup(t => (t.MeasureId, t.FinancialYear)),
             peerGroup = peerGroup,
+            spcSettings = spc ?? new SpcSettings(),
             peerAreas = areas.Where(a => peerGroup?.Members.Any(m => m.AreaId == a.Id) == true).OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList(),
         };
     }
 
     private List<Area> peerAreas = [];
+    private SpcSettings spcSettings = new();
 
     public Measure Measure(int id) => measures[id];
 
@@ -261,6 +268,8 @@ internal sealed class ReportInputs
             Significance = significance,
             Published = Published(measure, periods, current),
             PeerGroup = PeerPosition(measure, periods.Current),
+            Months = rolling ? [] : Trend(measure, periods),
+            Spc = rolling ? null : Spc(measure, periods.Current, target),
             // A rate counts the categories of its count measure.
             TaxonomyChanges = Reporting.TaxonomyChanges.CrossedBy(periods, categoryCodes[measure.RateOfMeasureId ?? measure.Id].ToHashSet()),
         };
@@ -321,6 +330,33 @@ internal sealed class ReportInputs
             return new TargetEvaluation(published, $"As published in the plan (\"Meeting target?\": {TargetStatusText.Icon(published)}).");
         }
         return new TargetEvaluation(TargetStatus.NoTarget, "No target is set for this measure and year.");
+    }
+
+    /// <summary>The months of the period beside the same months a year earlier, with running totals; empty when no month has a value.</summary>
+    private IReadOnlyList<TrendMonth> Trend(Measure measure, LikeForLike periods)
+    {
+        if (periods.Current.MonthCount > 12) return [];
+        decimal? runningNow = 0m, runningBefore = 0m;
+        var months = new List<TrendMonth>(periods.Current.MonthCount);
+        foreach (var month in periods.Current.Months)
+        {
+            var now = Find(measure, area, Period.SingleMonth(month))?.Value;
+            var before = Find(measure, area, Period.SingleMonth(month.AddMonths(-12)))?.Value;
+            // A running total stops at the first month without a value: a total with a gap in it would mislead.
+            runningNow = now is { } n && runningNow is { } rn ? rn + n : null;
+            runningBefore = before is { } b && runningBefore is { } rb ? rb + b : null;
+            months.Add(new TrendMonth(month, now, before, measure.Unit == MeasureUnit.Count ? runningNow : null, measure.Unit == MeasureUnit.Count ? runningBefore : null));
+        }
+        return months.Any(m => m.Value is not null || m.PreviousValue is not null) ? months : [];
+    }
+
+    /// <summary>The XmR chart of the period (see <see cref="SpcCharts.ForPeriod"/>) from the area's monthly values.</summary>
+    private SpcChart? Spc(Measure measure, Period period, Target? target)
+    {
+        var values = new Dictionary<YearMonth, decimal>();
+        for (var month = period.From.AddMonths(-SpcCharts.DefaultBaselineMonths); month <= period.To; month = month.AddMonths(1))
+            if (Find(measure, area, Period.SingleMonth(month)) is { } found) values[month] = found.Value;
+        return values.Count < 2 ? null : SpcCharts.ForPeriod(measure, area.Name, period, values, SpcCharts.MonthlyTarget(target), spcSettings);
     }
 
     /// <summary>

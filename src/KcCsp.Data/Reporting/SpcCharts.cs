@@ -52,7 +52,7 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
             var listed = string.Join(", ", missing.Take(6).Select(m => m.ToString())) + (missing.Count > 6 ? $" and {missing.Count - 6} more" : "");
             throw new SpcPeriodException("from", $"{measure.Name} has no value for {area.Name} in {listed}: an XmR chart needs every month from {from} to {to}. Import the extracts that cover them, or choose other months.");
         }
-        return Build(measure, area, shown, new Period(from, baselineTo ?? to), values, await MonthlyTargetAsync(measure, to, ct));
+        return Build(measure, area.Name, shown, new Period(from, baselineTo ?? to), values, await MonthlyTargetAsync(measure, to, ct), settings);
     }
 
     /// <summary>
@@ -63,36 +63,45 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
     /// </summary>
     public async Task<SpcChart?> ForPeriodAsync(Measure measure, Area area, Period period, CancellationToken ct = default)
     {
-        var window = new Period(period.From.AddMonths(-DefaultBaselineMonths), period.To);
-        var values = await ValuesAsync(measure, area, window, ct);
-        if (period.Months.Any(m => !values.ContainsKey(m))) return null;
-        // The unbroken run of months ending with the period.
-        var first = period.From;
-        while (first > window.From && values.ContainsKey(first.AddMonths(-1))) first = first.AddMonths(-1);
-        var baseline = first < period.From ? new Period(first, period.From.AddMonths(-1)) : period;
-        if (baseline.MonthCount < 2) baseline = new Period(first, period.To);
-        return Build(measure, area, new Period(first, period.To), baseline, values, await MonthlyTargetAsync(measure, period.To, ct));
+        var values = await ValuesAsync(measure, area, new Period(period.From.AddMonths(-DefaultBaselineMonths), period.To), ct);
+        return ForPeriod(measure, area.Name, period, values, await MonthlyTargetAsync(measure, period.To, ct), settings);
     }
 
-    private SpcChart Build(Measure measure, Area area, Period shown, Period baseline, Dictionary<YearMonth, decimal> values, decimal? target)
+    /// <summary>
+    /// The one rule for the chart beside a period: the unbroken run of months with a value ending with the period, back
+    /// at most <see cref="DefaultBaselineMonths"/> before it; limits from the months before the period (or from all of
+    /// them when fewer than two precede it). Null when a month of the period has no value.
+    /// </summary>
+    public static SpcChart? ForPeriod(Measure measure, string area, Period period, IReadOnlyDictionary<YearMonth, decimal> values, decimal? monthlyTarget, SpcSettings settings)
+    {
+        if (period.Months.Any(m => !values.ContainsKey(m))) return null;
+        var earliest = period.From.AddMonths(-DefaultBaselineMonths);
+        var first = period.From;
+        while (first > earliest && values.ContainsKey(first.AddMonths(-1))) first = first.AddMonths(-1);
+        var baseline = first.MonthsUntil(period.From) >= 2 ? new Period(first, period.From.AddMonths(-1)) : new Period(first, period.To);
+        return Build(measure, area, new Period(first, period.To), baseline, values, monthlyTarget, settings);
+    }
+
+    private static SpcChart Build(Measure measure, string area, Period shown, Period baseline, IReadOnlyDictionary<YearMonth, decimal> values, decimal? target, SpcSettings settings)
     {
         var months = shown.Months.ToList();
         var result = SpcAnalysis.Analyse(months.Select(m => values[m]).ToList(), measure.Polarity, target, settings, baseline.MonthCount);
         var points = months.Select((m, i) => new SpcChartPoint(m, values[m], result.Points[i], baseline.Contains(m))).ToList();
-        return new SpcChart(measure.Code, measure.Name, measure.Unit, measure.Polarity, area.Name, shown, baseline, result, points, target);
+        return new SpcChart(measure.Code, measure.Name, measure.Unit, measure.Polarity, area, shown, baseline, result, points, target);
     }
 
     private async Task<Dictionary<YearMonth, decimal>> ValuesAsync(Measure measure, Area area, Period period, CancellationToken ct) =>
         (await series.ReadAsync([measure.Id], area.Id, period.From, period.To, ct))
         .ToDictionary(p => YearMonth.Parse(p.Month), p => p.Value);
 
-    /// <summary>A level target (a percentage, say) reads the same every month; targets of change or of a year's total do not.</summary>
     private async Task<decimal?> MonthlyTargetAsync(Measure measure, YearMonth month, CancellationToken ct)
     {
         var year = month.FinancialYear;
-        var target = await db.Targets.AsNoTracking().FirstOrDefaultAsync(t => t.MeasureId == measure.Id && t.FinancialYear == year, ct);
-        return target is { Form: TargetForm.Level } ? target.Value : null;
+        return MonthlyTarget(await db.Targets.AsNoTracking().FirstOrDefaultAsync(t => t.MeasureId == measure.Id && t.FinancialYear == year, ct));
     }
+
+    /// <summary>A level target (a percentage, say) reads the same every month; targets of change or of a year's total do not.</summary>
+    public static decimal? MonthlyTarget(Target? target) => target is { Form: TargetForm.Level } ? target.Value : null;
 
     private async Task<Area?> FindAreaAsync(string name, CancellationToken ct)
     {
