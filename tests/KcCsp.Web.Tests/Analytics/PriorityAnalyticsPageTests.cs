@@ -46,6 +46,32 @@ public sealed partial class PriorityAnalyticsPageTests(RealDataPortal portal)
         peers.Should().ContainSingle(r => r[0] == "Kensington and Chelsea (this borough)");
     }
 
+    [Fact]
+    public async Task Board_pack_has_the_process_control_tables_the_cli_computes()
+    {
+        var response = await portal.Board.GetAsync("/board-pack?year=2011/12&toMonth=9");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(await response.Content.ReadAsStreamAsync());
+        var sheet = workbook.Worksheet("Process control");
+        var rows = sheet.RowsUsed().Skip(1).Where(r => r.Cell(1).GetString() == "Residential burglary").ToList();
+        rows.Should().HaveCount(30);
+        rows[0].Cell(2).GetString().Should().Be("2009-04");
+
+        // The same chart from the command line: the months shown, limits from the 24 months before the period.
+        var cli = await portal.CliJsonAsync("spc", "residential-burglary", "--area", "Kensington and Chelsea", "--from", "2009-04", "--to", "2011-09", "--baseline-to", "2011-03", "--json");
+        rows[0].Cell(4).GetValue<decimal>().Should().Be(Math.Round(cli["mean"]!.GetValue<decimal>(), 2));
+        rows[0].Cell(5).GetValue<decimal>().Should().Be(Math.Round(cli["lowerLimit"]!.GetValue<decimal>(), 2));
+        rows[0].Cell(6).GetValue<decimal>().Should().Be(Math.Round(cli["upperLimit"]!.GetValue<decimal>(), 2));
+        var points = cli["points"]!.AsArray();
+        for (var i = 0; i < 30; i++)
+        {
+            rows[i].Cell(3).GetValue<decimal>().Should().Be(points[i]!["value"]!.GetValue<decimal>());
+            var signals = points[i]!["signals"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
+            if (signals.Count == 0) rows[i].Cell(8).GetString().Should().Be("–");
+            else rows[i].Cell(8).GetString().Should().StartWith(string.Join("; ", signals));
+        }
+    }
+
     [GeneratedRegex("<tr>(.*?)</tr>", RegexOptions.Singleline)]
     private static partial Regex Row();
 
