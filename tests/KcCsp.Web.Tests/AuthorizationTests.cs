@@ -85,6 +85,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("POST /api-tokens/{id:int}/revoke", "/api-tokens/999999/revoke", SignedIn, Ok: 404),
         // Board pack, CSV downloads and the read-only JSON API: everyone signed in reads them (issue 5).
         new("GET /board-pack", "/board-pack", SignedIn),
+        new("GET /board-pack/print", "/board-pack/print", SignedIn),
         new("GET /measures.csv", "/measures.csv", SignedIn),
         new("GET /partnership.csv", "/partnership.csv", SignedIn),
         new("GET /priorities/{code}/measures.csv", "/priorities/domestic-violence/measures.csv", SignedIn),
