@@ -3,6 +3,7 @@
 #   KCCSP_TEST_POSTGRES  a throwaway PostgreSQL 15 cluster on a loopback port (stopped by kccsp_stop_services)
 #   KCCSP_TEST_CHROMIUM  Debian's Chromium, for the browser tests
 #   KCCSP_SHARED_DATA    ../shared/data beside the checkout (real MPS extracts and populations)
+#   KCCSP_TEST_SOFFICE   LibreOffice's soffice, to print the board pack to PDF
 # Source it: `source scripts/test-services.sh`. Installs missing Debian packages when run as root.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ kccsp_apt_install() {
 
 [ -x "$pg_bin/initdb" ] || kccsp_apt_install postgresql-15
 command -v chromium >/dev/null || kccsp_apt_install chromium
+command -v soffice >/dev/null || kccsp_apt_install libreoffice-calc-nogui
 
 # PostgreSQL refuses to run as root: the cluster belongs to the postgres user (or to the current user when not root).
 kccsp_pg_dir=$(mktemp -d /tmp/kccsp-pg.XXXXXX)
@@ -42,8 +44,9 @@ kccsp_stop_services() {
 
 export KCCSP_TEST_POSTGRES="Host=127.0.0.1;Port=$kccsp_pg_port;Username=kccsp;Database=postgres;Pooling=true"
 export KCCSP_TEST_CHROMIUM=$(command -v chromium)
+export KCCSP_TEST_SOFFICE=$(command -v soffice)
 if [ -d "$kccsp_root/../shared/data" ]; then
   export KCCSP_SHARED_DATA=$(cd "$kccsp_root/../shared/data" && pwd)
 fi
-echo "test-services: PostgreSQL on 127.0.0.1:$kccsp_pg_port, Chromium at $KCCSP_TEST_CHROMIUM, data at ${KCCSP_SHARED_DATA:-<none>}"
+echo "test-services: PostgreSQL on 127.0.0.1:$kccsp_pg_port, Chromium at $KCCSP_TEST_CHROMIUM, LibreOffice at $KCCSP_TEST_SOFFICE, data at ${KCCSP_SHARED_DATA:-<none>}"
 set +e +u +o pipefail

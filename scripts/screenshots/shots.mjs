@@ -24,4 +24,14 @@ await analyst.screenshot({ path: `${out}/imports.png`, fullPage: true });
 const officer = await session('officer@kccsp.local');
 await officer.goto(base + '/my-actions');
 await officer.screenshot({ path: `${out}/my-actions.png` });
+// Analytics (needs imported extracts and populations): an XmR chart and a peer comparison, as figures with their tables.
+await board.setViewportSize({ width: 1280, height: 900 });
+await board.goto(base + '/priorities/serious-acquisitive-crime?year=2011/12&toMonth=9');
+for (const [id, file] of [['chart-residential-burglary-spc', 'spc.png'], ['chart-residential-burglary-peer', 'peers.png']]) {
+  const figure = board.locator(`figure:has(#${id})`);
+  if (await figure.count() === 0) { console.log(`no #${id}: import the extracts and populations first`); continue; }
+  await board.waitForSelector(`#${id}[data-chart-drawn=true]`);
+  await figure.locator('summary').click();
+  await figure.screenshot({ path: `${out}/${file}` });
+}
 await browser.close();

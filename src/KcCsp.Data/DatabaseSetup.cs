@@ -62,8 +62,10 @@ public static class DatabaseSetup
         });
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
+        services.AddScoped<PeerGroupSeeder>();
         services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
+        services.AddAnalytics(configuration);
         services.AddPeopleData();
         return services;
     }
@@ -122,6 +124,7 @@ public static class DatabaseSetup
         await using var held = await StartupLock.AcquireAsync(db, ct);
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<PeerGroupSeeder>().SeedAsync(ct);
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);

@@ -23,6 +23,8 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<Target> Targets => Set<Target>();
     public DbSet<Area> Areas => Set<Area>();
     public DbSet<Population> Populations => Set<Population>();
+    public DbSet<PeerGroup> PeerGroups => Set<PeerGroup>();
+    public DbSet<PeerGroupMember> PeerGroupMembers => Set<PeerGroupMember>();
     public DbSet<Figure> Figures => Set<Figure>();
     public DbSet<PlanAction> Actions => Set<PlanAction>();
     public DbSet<ActionUpdate> ActionUpdates => Set<ActionUpdate>();

@@ -1,7 +1,10 @@
 namespace KcCsp.Domain;
 
-/// <summary>Run lengths for the shift and trend rules: Making Data Count uses 7; some boards use 6.</summary>
-public sealed record SpcSettings(int ShiftRunLength = 7, int TrendRunLength = 7);
+/// <summary>
+/// Run lengths for the shift and trend rules (Making Data Count uses 7; some boards use 6), and whether
+/// moving ranges far above the rest are screened out before the limits are set (NHSRplotthedots does, by default).
+/// </summary>
+public sealed record SpcSettings(int ShiftRunLength = 7, int TrendRunLength = 7, bool ScreenOutliers = true);
 
 /// <summary>What the latest point says: normal variation, or a special cause for better or worse.</summary>
 public enum SpcVariation
@@ -32,9 +35,34 @@ public enum SpcSignal
 }
 
 /// <param name="Index">Position in the series, from 0.</param>
-/// <param name="Improvement">Direction of the point's signal given the polarity; meaningful only when <see cref="Signals"/> is not None.</param>
-public sealed record SpcPoint(int Index, decimal Value, SpcSignal Signals, bool Improvement);
+/// <param name="Signals">Every rule the point is part of.</param>
+/// <param name="Side">+1 above the mean, −1 below, 0 on it.</param>
+/// <param name="TrendDirection">+1 when the point is part of a rising trend, −1 of a falling one, 0 otherwise.</param>
+/// <param name="Improvement">
+/// Direction of the point's special cause given the polarity; meaningful only when <see cref="Signals"/> is not None.
+/// When rules disagree, the first of: outside the limits, trend, two of three, shift decides (NHSRplotthedots' order).
+/// </param>
+public sealed record SpcPoint(int Index, decimal Value, SpcSignal Signals, bool Improvement, int Side = 0, int TrendDirection = 0)
+{
+    /// <summary>The signals in words that say which rule and which side: "above upper limit", "shift below mean", "trend up", ….</summary>
+    public IReadOnlyList<string> SignalPhrases()
+    {
+        var phrases = new List<string>(4);
+        var side = Side > 0 ? "above" : "below";
+        if (Signals.HasFlag(SpcSignal.OutsideLimits))
+            phrases.Add(Side > 0 ? "above upper limit" : "below lower limit");
+        if (Signals.HasFlag(SpcSignal.Trend))
+            phrases.Add(TrendDirection > 0 ? "trend up" : "trend down");
+        if (Signals.HasFlag(SpcSignal.TwoOfThreeBeyondTwoSigma))
+            phrases.Add($"two of three {side} two sigma");
+        if (Signals.HasFlag(SpcSignal.Shift))
+            phrases.Add($"shift {side} mean");
+        return phrases;
+    }
+}
 
+/// <param name="BaselinePoints">How many points, from the first, the mean and limits were computed from.</param>
+/// <param name="Sigma">One sigma as the limits imply it: (2.66 / 3) × mean moving range.</param>
 public sealed record SpcResult(
     decimal Mean,
     decimal MeanMovingRange,
@@ -43,19 +71,29 @@ public sealed record SpcResult(
     decimal Sigma,
     IReadOnlyList<SpcPoint> Points,
     SpcVariation Variation,
-    SpcAssurance Assurance);
+    SpcAssurance Assurance,
+    int BaselinePoints = 0);
 
 /// <summary>
 /// NHS England "Making Data Count" XmR chart of a monthly series: a better question than RAG,
 /// because it separates real change from the month-to-month noise every crime count has.
+/// The rules follow the NHS-R community's NHSRplotthedots (the reference implementation): limits
+/// mean ± 2.66 × mean moving range, moving ranges of 3.267 × the mean or more screened out, "close to
+/// the limits" beyond two thirds of the way to them, two of three counted only when all three
+/// points are on one side of the mean, and the assurance from the limits against the target.
 /// </summary>
 public static class SpcAnalysis
 {
-    // XmR constants: 3 sigma ≈ 2.66 × mean moving range; sigma = mean moving range / d2 (1.128 for n = 2).
+    // 2.66 = 3 / d2 (d2 = 1.128 for moving ranges of 2); 3.267 = D4, the moving ranges' own upper limit.
     private const decimal LimitFactor = 2.66m;
-    private const decimal D2 = 1.128m;
+    private const decimal TwoSigmaFactor = 2m * LimitFactor / 3m;
+    private const decimal OutlierRangeFactor = 3.267m;
 
-    public static SpcResult Analyse(IReadOnlyList<decimal> values, Polarity polarity, decimal? target = null, SpcSettings? settings = null)
+    /// <param name="baselinePoints">
+    /// Compute the mean and limits from the first this-many points only (NHSRplotthedots' fix_after_n_points),
+    /// so that later points are judged against the earlier process; null for all of them.
+    /// </param>
+    public static SpcResult Analyse(IReadOnlyList<decimal> values, Polarity polarity, decimal? target = null, SpcSettings? settings = null, int? baselinePoints = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         settings ??= new SpcSettings();
@@ -63,49 +101,67 @@ public static class SpcAnalysis
             throw new ArgumentOutOfRangeException(nameof(settings), settings.ShiftRunLength, "A shift needs a run of at least 2 points.");
         if (settings.TrendRunLength < 2)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.TrendRunLength, "A trend needs a run of at least 2 points.");
+        if (baselinePoints is < 1)
+            throw new ArgumentOutOfRangeException(nameof(baselinePoints), baselinePoints, "A baseline needs at least one point.");
 
         var n = values.Count;
-        if (n < 2)
+        var baseline = Math.Min(baselinePoints ?? n, n);
+        if (baseline < 2)
         {
             // One point has no moving range: there is no process to describe yet.
-            var only = n == 1 ? values[0] : 0m;
-            var points = values.Select((v, i) => new SpcPoint(i, v, SpcSignal.None, false)).ToList();
-            return new SpcResult(only, 0m, only, only, 0m, points, SpcVariation.NotEnoughData,
-                target is null ? SpcAssurance.NoTarget : SpcAssurance.HitAndMiss);
+            var only = n >= 1 ? values[0] : 0m;
+            var points = values.Select((v, i) => new SpcPoint(i, v, SpcSignal.None, false, Math.Sign(v - only))).ToList();
+            return new SpcResult(only, 0m, only, only, 0m, points, SpcVariation.NotEnoughData, SpcAssurance.NoTarget, baseline);
         }
 
-        var mean = values.Sum() / n;
-        var movingRangeSum = 0m;
-        for (var i = 1; i < n; i++)
-            movingRangeSum += Math.Abs(values[i] - values[i - 1]);
-        var meanMovingRange = movingRangeSum / (n - 1);
+        var mean = 0m;
+        for (var i = 0; i < baseline; i++)
+            mean += values[i];
+        mean /= baseline;
+        var ranges = new List<decimal>(baseline - 1);
+        for (var i = 1; i < baseline; i++)
+            ranges.Add(Math.Abs(values[i] - values[i - 1]));
+        var meanMovingRange = ranges.Average();
+        if (settings.ScreenOutliers)
+        {
+            var screened = ranges.Where(r => r < OutlierRangeFactor * meanMovingRange).ToList();
+            // A flat series has no range below 3.267 × 0; there is nothing to screen then.
+            if (screened.Count > 0)
+                meanMovingRange = screened.Average();
+        }
+
         var upper = mean + LimitFactor * meanMovingRange;
         var lower = mean - LimitFactor * meanMovingRange;
-        var sigma = meanMovingRange / D2;
+        var upperTwoSigma = mean + TwoSigmaFactor * meanMovingRange;
+        var lowerTwoSigma = mean - TwoSigmaFactor * meanMovingRange;
+
+        var side = values.Select(v => Math.Sign(v - mean)).ToArray();
+        var outside = values.Select(v => v > upper || v < lower).ToArray();
+        // "Close to the limits": beyond two sigma but not outside the limits.
+        var close = values.Select((v, i) => !outside[i] && (v > upperTwoSigma || v < lowerTwoSigma)).ToArray();
 
         var signals = new SpcSignal[n];
-        MarkOutsideLimits(values, upper, lower, signals);
-        MarkShifts(values, mean, settings.ShiftRunLength, signals);
-        var trendRising = MarkTrends(values, settings.TrendRunLength, signals);
-        MarkTwoOfThree(values, mean + 2 * sigma, mean - 2 * sigma, signals);
+        for (var i = 0; i < n; i++)
+        {
+            if (outside[i])
+                signals[i] |= SpcSignal.OutsideLimits;
+        }
 
-        var higherIsBetter = polarity == Polarity.HigherIsBetter;
+        MarkShifts(side, settings.ShiftRunLength, signals);
+        var trendDirection = MarkTrends(values, settings.TrendRunLength, signals);
+        MarkTwoOfThree(close, side, signals);
+
+        var goodDirection = polarity == Polarity.HigherIsBetter ? 1 : -1;
         var result = new List<SpcPoint>(n);
         for (var i = 0; i < n; i++)
         {
-            bool improvement = false;
-            if ((signals[i] & ~SpcSignal.Trend) != SpcSignal.None)
-            {
-                // Outside limits, shifts and 2-of-3 are about the side of the mean; they outrank
-                // a trend's direction when the two disagree.
-                improvement = (values[i] > mean) == higherIsBetter;
-            }
-            else if (signals[i] == SpcSignal.Trend)
-            {
-                improvement = trendRising[i] == higherIsBetter;
-            }
-
-            result.Add(new SpcPoint(i, values[i], signals[i], improvement));
+            var s = signals[i];
+            var direction =
+                s.HasFlag(SpcSignal.OutsideLimits) ? (side[i] > 0 ? 1 : -1)
+                : s.HasFlag(SpcSignal.Trend) ? trendDirection[i]
+                : s != SpcSignal.None ? (side[i] > 0 ? 1 : -1)
+                : 0;
+            result.Add(new SpcPoint(i, values[i], s, direction == goodDirection, side[i], s.HasFlag(SpcSignal.Trend) ? trendDirection[i] : 0));
         }
 
         var latest = result[^1];
@@ -113,117 +169,98 @@ public static class SpcAnalysis
             ? SpcVariation.CommonCause
             : latest.Improvement ? SpcVariation.SpecialCauseImprovement : SpcVariation.SpecialCauseConcern;
 
-        return new SpcResult(mean, meanMovingRange, upper, lower, sigma, result, variation,
-            Assure(target, polarity, upper, lower));
+        return new SpcResult(mean, meanMovingRange, upper, lower, TwoSigmaFactor / 2m * meanMovingRange, result, variation,
+            Assure(target, polarity, upper, lower), baseline);
     }
 
     /// <summary>
-    /// A target outside the limits is either always or never met by this process; inside them,
-    /// the process will sometimes meet it and sometimes not.
+    /// A target beyond a limit is always or never met by this process; between them (or on one), the
+    /// process will sometimes meet it and sometimes not.
     /// </summary>
     private static SpcAssurance Assure(decimal? target, Polarity polarity, decimal upper, decimal lower)
     {
         if (target is not { } t)
             return SpcAssurance.NoTarget;
-        if (polarity == Polarity.LowerIsBetter)
-        {
-            if (t >= upper) return SpcAssurance.ConsistentlyMet;
-            if (t < lower) return SpcAssurance.ConsistentlyNotMet;
-        }
-        else
-        {
-            if (t <= lower) return SpcAssurance.ConsistentlyMet;
-            if (t > upper) return SpcAssurance.ConsistentlyNotMet;
-        }
-
+        var higherIsBetter = polarity == Polarity.HigherIsBetter;
+        if (t > upper)
+            return higherIsBetter ? SpcAssurance.ConsistentlyNotMet : SpcAssurance.ConsistentlyMet;
+        if (t < lower)
+            return higherIsBetter ? SpcAssurance.ConsistentlyMet : SpcAssurance.ConsistentlyNotMet;
         return SpcAssurance.HitAndMiss;
     }
 
-    private static void MarkOutsideLimits(IReadOnlyList<decimal> values, decimal upper, decimal lower, SpcSignal[] signals)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (values[i] > upper || values[i] < lower)
-                signals[i] |= SpcSignal.OutsideLimits;
-        }
-    }
-
-    /// <summary>Runs on one side of the mean; a point exactly on the mean ends a run.</summary>
-    private static void MarkShifts(IReadOnlyList<decimal> values, decimal mean, int runLength, SpcSignal[] signals)
+    /// <summary>Runs of points on one side of the mean; a point exactly on the mean ends a run.</summary>
+    private static void MarkShifts(int[] side, int runLength, SpcSignal[] signals)
     {
         var runStart = 0;
-        var runSide = 0;
-        for (var i = 0; i <= values.Count; i++)
+        for (var i = 1; i <= side.Length; i++)
         {
-            var side = i < values.Count ? Math.Sign(values[i] - mean) : 0;
-            if (i < values.Count && side == runSide && side != 0)
+            if (i < side.Length && side[i] == side[runStart])
                 continue;
-            if (runSide != 0 && i - runStart >= runLength)
+            if (side[runStart] != 0 && i - runStart >= runLength)
             {
                 for (var j = runStart; j < i; j++)
                     signals[j] |= SpcSignal.Shift;
             }
 
             runStart = i;
-            runSide = side;
         }
     }
 
     /// <summary>
     /// Runs of points each strictly above (or below) the one before; an equal pair ends a run.
-    /// Returns, per point, whether its trend (if any) is rising.
+    /// Returns, per point in a trend, its direction: a point shared by two trends (a peak or a
+    /// trough) takes the later one's, as NHSRplotthedots does.
     /// </summary>
-    private static bool[] MarkTrends(IReadOnlyList<decimal> values, int runLength, SpcSignal[] signals)
+    private static int[] MarkTrends(IReadOnlyList<decimal> values, int runLength, SpcSignal[] signals)
     {
-        var rising = new bool[values.Count];
-        // A run of k points has k − 1 steps in one direction.
+        var direction = new int[values.Count];
         var runStart = 0;
-        var direction = 0;
+        var runDirection = 0;
         for (var i = 1; i <= values.Count; i++)
         {
             var step = i < values.Count ? Math.Sign(values[i] - values[i - 1]) : 0;
-            if (i < values.Count && step == direction && step != 0)
+            if (i < values.Count && step == runDirection && step != 0)
                 continue;
-            // The run covering points runStart..i-1 has just ended.
-            if (direction != 0 && i - runStart >= runLength)
+            // The run covering points runStart..i-1 has just ended (a run of k points has k − 1 steps).
+            if (runDirection != 0 && i - runStart >= runLength)
             {
                 for (var j = runStart; j < i; j++)
                 {
                     signals[j] |= SpcSignal.Trend;
-                    rising[j] = direction > 0;
+                    direction[j] = runDirection;
                 }
             }
 
             // A new run starts at the point before this step (it is shared by both runs).
             runStart = i - 1;
-            direction = step;
+            runDirection = step;
         }
 
-        return rising;
+        return direction;
     }
 
-    private static void MarkTwoOfThree(IReadOnlyList<decimal> values, decimal upperTwoSigma, decimal lowerTwoSigma, SpcSignal[] signals)
+    /// <summary>
+    /// Two or three of three consecutive points close to the limits, all three on one side of the mean
+    /// (NHSRplotthedots' fix: points on opposite sides are not a signal); only the close points are marked.
+    /// </summary>
+    private static void MarkTwoOfThree(bool[] close, int[] side, SpcSignal[] signals)
     {
-        for (var i = 0; i + 2 < values.Count; i++)
+        for (var start = 0; start + 2 < close.Length; start++)
         {
-            MarkWindow(i, v => v > upperTwoSigma);
-            MarkWindow(i, v => v < lowerTwoSigma);
-        }
-
-        void MarkWindow(int start, Func<decimal, bool> beyond)
-        {
-            var count = 0;
+            var closeCount = 0;
+            var sideSum = 0;
             for (var j = start; j < start + 3; j++)
             {
-                if (beyond(values[j]))
-                    count++;
+                closeCount += close[j] ? 1 : 0;
+                sideSum += side[j];
             }
 
-            if (count < 2)
-                return;
+            if (closeCount < 2 || Math.Abs(sideSum) != 3)
+                continue;
             for (var j = start; j < start + 3; j++)
             {
-                if (beyond(values[j]))
+                if (close[j])
                     signals[j] |= SpcSignal.TwoOfThreeBeyondTwoSigma;
             }
         }

@@ -19,7 +19,7 @@ public class SpcAnalysisTests
         r.MeanMovingRange.Should().Be(2m);
         r.UpperProcessLimit.Should().Be(16.32m); // 11 + 2.66 × 2
         r.LowerProcessLimit.Should().Be(5.68m);
-        r.Sigma.Should().BeApproximately(2m / 1.128m, 0.0000001m);
+        r.Sigma.Should().BeApproximately(2.66m / 3m * 2m, 0.0000001m); // NHSRplotthedots' sigma: a third of the way to the limits
         r.Points.Should().HaveCount(10);
         r.Points.Select(p => p.Index).Should().Equal(Enumerable.Range(0, 10));
         r.Points.Should().OnlyContain(p => p.Signals == SpcSignal.None);
@@ -182,12 +182,12 @@ public class SpcAnalysisTests
 
     [Theory]
     [InlineData(Polarity.LowerIsBetter, "17", SpcAssurance.ConsistentlyMet)]
-    [InlineData(Polarity.LowerIsBetter, "16.32", SpcAssurance.ConsistentlyMet)]
+    [InlineData(Polarity.LowerIsBetter, "16.32", SpcAssurance.HitAndMiss)] // on a limit: NHSRplotthedots compares strictly
     [InlineData(Polarity.LowerIsBetter, "11", SpcAssurance.HitAndMiss)]
     [InlineData(Polarity.LowerIsBetter, "5.68", SpcAssurance.HitAndMiss)]
     [InlineData(Polarity.LowerIsBetter, "5", SpcAssurance.ConsistentlyNotMet)]
     [InlineData(Polarity.HigherIsBetter, "5", SpcAssurance.ConsistentlyMet)]
-    [InlineData(Polarity.HigherIsBetter, "5.68", SpcAssurance.ConsistentlyMet)]
+    [InlineData(Polarity.HigherIsBetter, "5.68", SpcAssurance.HitAndMiss)]
     [InlineData(Polarity.HigherIsBetter, "11", SpcAssurance.HitAndMiss)]
     [InlineData(Polarity.HigherIsBetter, "16.32", SpcAssurance.HitAndMiss)]
     [InlineData(Polarity.HigherIsBetter, "17", SpcAssurance.ConsistentlyNotMet)]

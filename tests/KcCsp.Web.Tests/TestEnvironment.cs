@@ -9,6 +9,7 @@ public static class TestEnvironment
     public const string PostgresVariable = "KCCSP_TEST_POSTGRES";
     public const string ChromiumVariable = "KCCSP_TEST_CHROMIUM";
     public const string DataVariable = "KCCSP_SHARED_DATA";
+    public const string SofficeVariable = "KCCSP_TEST_SOFFICE";
 
     /// <summary>
     /// The suite starts many portals (test hosts and CLI child processes, which inherit the environment); each would
@@ -39,6 +40,8 @@ public static class TestEnvironment
     public static string PostgresConnectionString() => Require(PostgresVariable, "needs a PostgreSQL server");
 
     public static string ChromiumPath() => Require(ChromiumVariable, "needs Chromium");
+
+    public static string SofficePath() => Require(SofficeVariable, "needs LibreOffice (soffice)");
 
     /// <summary>A file under ../shared/data (the real MPS extracts and ONS populations).</summary>
     public static string DataFile(string relative)

@@ -692,6 +692,50 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.ToTable("NightlyImportRuns");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PeerGroups");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.Property<int>("PeerGroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PeerGroupId", "AreaId");
+
+                    b.HasIndex("AreaId");
+
+                    b.ToTable("PeerGroupMembers");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1331,6 +1375,25 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PeerGroup", "PeerGroup")
+                        .WithMany("Members")
+                        .HasForeignKey("PeerGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("PeerGroup");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "HomeArea")
@@ -1451,6 +1514,11 @@ namespace KcCsp.Data.PostgreSql.Migrations
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

@@ -663,6 +663,48 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("NightlyImportRuns");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PeerGroups");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.Property<int>("PeerGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerGroupId", "AreaId");
+
+                    b.HasIndex("AreaId");
+
+                    b.ToTable("PeerGroupMembers");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1284,6 +1326,25 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PeerGroup", "PeerGroup")
+                        .WithMany("Members")
+                        .HasForeignKey("PeerGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("PeerGroup");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "HomeArea")
@@ -1404,6 +1465,11 @@ namespace KcCsp.Data.Sqlite.Migrations
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

@@ -75,6 +75,12 @@ public sealed record MeasureRow
     public SignificanceResult? Significance { get; init; }
     /// <summary>The plan's own figures for the same periods, when the value shown now comes from somewhere else.</summary>
     public PublishedRow? Published { get; init; }
+    /// <summary>The area's position in its peer group (the default, "Inner London", unless analysts chose otherwise).</summary>
+    public PeerGroupPosition? PeerGroup { get; init; }
+    /// <summary>Each month of the period with the same month a year earlier (values where stored): the monthly trend.</summary>
+    public IReadOnlyList<TrendMonth> Months { get; init; } = [];
+    /// <summary>The XmR chart of the months up to the period's end, limits from the 24 months before it (or as many as there are).</summary>
+    public SpcChart? Spc { get; init; }
     /// <summary>Changes in the MPS's categories between the two periods' months that touch the categories this measure counts,
     /// and whether the comparison still compares like with like. Empty when it crosses none.</summary>
     public IReadOnlyList<TaxonomyCrossing> TaxonomyChanges { get; init; } = [];
@@ -89,3 +95,6 @@ public enum RankSource { Published, Computed }
 public sealed record RankedPosition(LondonRank Rank, RankSource Source);
 
 public sealed record PublishedRow(decimal Value, decimal? Previous, decimal? ChangePercent, LondonRank? LondonRank, TargetStatus Status);
+
+/// <summary>A month of the period and the same month a year earlier, with both years' running totals.</summary>
+public sealed record TrendMonth(YearMonth Month, decimal? Value, decimal? PreviousValue, decimal? CumulativeValue, decimal? CumulativePreviousValue);

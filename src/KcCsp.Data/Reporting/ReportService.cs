@@ -20,7 +20,7 @@ public sealed record FoundValue(decimal Value, FigureSource Source, string Note,
 /// boroughs' monthly values and figures for the two years at once, populations at once), then computed in memory.
 /// Reports are kept until the data changes: the key includes the <see cref="DataVersion"/> stamp and the day.
 /// </summary>
-public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, IMemoryCache cache, TimeProvider clock)
+public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, IMemoryCache cache, TimeProvider clock, SpcSettings spcSettings)
 {
     /// <summary>The plan's report for its home area.</summary>
     public async Task<PlanReport> HomeReportAsync(ReportingPeriod period, CancellationToken ct = default)
@@ -41,8 +41,24 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
         var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
         var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         return inputs.Row(measure, period.Periods);
+    }
+
+    /// <summary>
+    /// A measure's rolling twelve months to <paramref name="to"/> against the twelve before, for any area (the CLI's
+    /// `measure --rolling-12` and the API's rolling-12): change, significance, London rank and peer group; no target or
+    /// projection, since targets are set for financial years.
+    /// </summary>
+    public async Task<MeasureRow> RollingTwelveAsync(string measureCode, string areaName, YearMonth to, CancellationToken ct = default)
+    {
+        var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
+        var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
+        var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
+        var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
+        var periods = LikeForLike.Of(Period.RollingTwelveMonths(to));
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From, spc: spcSettings);
+        return inputs.Row(measure, periods, rolling: true);
     }
 
     /// <summary>An area by name (case, spacing and "&amp;" ignored) or ONS code.</summary>
@@ -67,7 +83,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var updates = (await db.ActionUpdates.AsNoTracking().Where(u => actionIds.Contains(u.ActionId)).ToListAsync(ct))
             .GroupBy(u => u.ActionId)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).First());
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         var years = await periods.YearsAsync(ct);
 
         var ordered = measures.OrderBy(m => m.SortOrder).ThenBy(m => m.Id).ToList();
@@ -135,21 +151,31 @@ internal sealed class ReportInputs
     private Dictionary<int, string> importFiles = [];
     private ILookup<(int Measure, FinancialYear Year), Target> targetsByYear = null!;
     private ILookup<int, string> categoryCodes = null!;
+    private PeerGroup? peerGroup;
     public List<Target> Targets { get; private set; } = [];
 
     /// <param name="toMonth">The last month of the report's period: values are read from April of the year before to it.</param>
-    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct)
+    /// <param name="from">An earlier first month to read from (a rolling twelve months against the twelve before).</param>
+    /// <param name="spc">Run lengths for the XmR charts; the area's own months are read back <see cref="SpcCharts.DefaultBaselineMonths"/> further for their baseline.</param>
+    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct, YearMonth? from = null, SpcSettings? spc = null)
     {
-        var first = year.Previous.Start;
-        var areaIds = areas.Where(a => a.InLondonRanking).Select(a => a.Id).Append(area.Id).Distinct().ToList();
+        var first = from is { } f && f < year.Previous.Start ? f : year.Previous.Start;
+        var history = new YearMonth(year.StartYear, FinancialYear.FirstMonth).AddMonths(-SpcCharts.DefaultBaselineMonths);
+        if (history > first) history = first;
+        var groups = await db.PeerGroups.AsNoTracking().Include(g => g.Members).ToListAsync(ct);
+        var peerGroup = PeerGroups.For(groups, area.Id);
+        var areaIds = areas.Where(a => a.InLondonRanking).Select(a => a.Id).Append(area.Id)
+            .Concat(peerGroup?.Members.Select(m => m.AreaId) ?? []).Distinct().ToList();
         var monthValues = await db.MeasureMonthValues.AsNoTracking()
-            .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth)
+            .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth
+                || v.AreaId == area.Id && v.Month >= history && v.Month < first)
             .Select(v => new { v.MeasureId, v.AreaId, v.Month, v.Value, v.ImportId })
             .ToListAsync(ct);
         var figures = await db.Figures.AsNoTracking()
-            .Where(f => areaIds.Contains(f.AreaId) && f.From >= first && f.To <= toMonth)
+            .Where(f => areaIds.Contains(f.AreaId) && f.From >= first && f.To <= toMonth
+                || f.AreaId == area.Id && f.From == f.To && f.From >= history && f.From < first)
             .ToListAsync(ct);
-        var populationYears = new[] { year.StartYear, year.Previous.StartYear };
+        var populationYears = Enumerable.Range(first.FinancialYear.StartYear, year.StartYear - first.FinancialYear.StartYear + 1).ToList();
         var populations = await db.Populations.AsNoTracking().Where(p => populationYears.Contains(p.Year)).ToListAsync(ct);
         var targets = await db.Targets.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct);
         var importIds = monthValues.Select(v => v.ImportId).Distinct().ToList();
@@ -169,8 +195,14 @@ internal sealed class ReportInputs
             importFiles = files,
             Targets = targets,
             targetsByYear = targets.ToLookup(t => (t.MeasureId, t.FinancialYear)),
+            peerGroup = peerGroup,
+            spcSettings = spc ?? new SpcSettings(),
+            peerAreas = areas.Where(a => peerGroup?.Members.Any(m => m.AreaId == a.Id) == true).OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList(),
         };
     }
+
+    private List<Area> peerAreas = [];
+    private SpcSettings spcSettings = new();
 
     public Measure Measure(int id) => measures[id];
 
@@ -195,16 +227,17 @@ internal sealed class ReportInputs
             : row;
     }
 
-    public MeasureRow Row(Measure measure, LikeForLike periods)
+    /// <param name="rolling">A rolling twelve months: no target (targets are for financial years) and no year-end projection.</param>
+    public MeasureRow Row(Measure measure, LikeForLike periods, bool rolling = false)
     {
         var year = periods.Current.From.FinancialYear;
         var current = Find(measure, area, periods.Current);
         var previous = Find(measure, area, periods.Previous);
         var change = current is not null && previous is not null ? Change.Percent(current.Value, previous.Value) : null;
-        var target = targetsByYear[(measure.Id, year)].FirstOrDefault();
+        var target = rolling ? null : targetsByYear[(measure.Id, year)].FirstOrDefault();
         var complete = periods.Current.IsFullFinancialYear;
         decimal? projected = null;
-        if (!complete && current is not null && previous is not null && measure.Unit == MeasureUnit.Count
+        if (!rolling && !complete && current is not null && previous is not null && measure.Unit == MeasureUnit.Count
             && Find(measure, area, Period.FullFinancialYear(year.Previous)) is { } fullPrevious)
         {
             projected = Projection.YearEnd(current.Value, previous.Value, fullPrevious.Value);
@@ -227,11 +260,16 @@ internal sealed class ReportInputs
             Previous = previous,
             ChangePercent = change,
             LondonRank = Rank(measure, periods.Current, current),
-            Evaluation = Evaluate(measure, target, current, previous, complete, projected, periods.Current.MonthCount),
+            Evaluation = rolling
+                ? new TargetEvaluation(TargetStatus.NoTarget, "Targets are set for financial years: a rolling twelve months is not judged against them.")
+                : Evaluate(measure, target, current, previous, complete, projected, periods.Current.MonthCount),
             Target = target is null ? null : Line(target),
             ProjectedYearEnd = projected,
             Significance = significance,
             Published = Published(measure, periods, current),
+            PeerGroup = PeerPosition(measure, periods.Current),
+            Months = rolling ? [] : Trend(measure, periods),
+            Spc = rolling ? null : Spc(measure, periods.Current, target),
             // A rate counts the categories of its count measure.
             TaxonomyChanges = Reporting.TaxonomyChanges.CrossedBy(periods, categoryCodes[measure.RateOfMeasureId ?? measure.Id].ToHashSet()),
         };
@@ -292,6 +330,63 @@ internal sealed class ReportInputs
             return new TargetEvaluation(published, $"As published in the plan (\"Meeting target?\": {TargetStatusText.Icon(published)}).");
         }
         return new TargetEvaluation(TargetStatus.NoTarget, "No target is set for this measure and year.");
+    }
+
+    /// <summary>The months of the period beside the same months a year earlier, with running totals; empty when no month has a value.</summary>
+    private IReadOnlyList<TrendMonth> Trend(Measure measure, LikeForLike periods)
+    {
+        if (periods.Current.MonthCount > 12) return [];
+        decimal? runningNow = 0m, runningBefore = 0m;
+        var months = new List<TrendMonth>(periods.Current.MonthCount);
+        foreach (var month in periods.Current.Months)
+        {
+            var now = Find(measure, area, Period.SingleMonth(month))?.Value;
+            var before = Find(measure, area, Period.SingleMonth(month.AddMonths(-12)))?.Value;
+            // A running total stops at the first month without a value: a total with a gap in it would mislead.
+            runningNow = now is { } n && runningNow is { } rn ? rn + n : null;
+            runningBefore = before is { } b && runningBefore is { } rb ? rb + b : null;
+            months.Add(new TrendMonth(month, now, before, measure.Unit == MeasureUnit.Count ? runningNow : null, measure.Unit == MeasureUnit.Count ? runningBefore : null));
+        }
+        return months.Any(m => m.Value is not null || m.PreviousValue is not null) ? months : [];
+    }
+
+    /// <summary>The XmR chart of the period (see <see cref="SpcCharts.ForPeriod"/>) from the area's monthly values.</summary>
+    private SpcChart? Spc(Measure measure, Period period, Target? target)
+    {
+        var values = new Dictionary<YearMonth, decimal>();
+        for (var month = period.From.AddMonths(-SpcCharts.DefaultBaselineMonths); month <= period.To; month = month.AddMonths(1))
+            if (Find(measure, area, Period.SingleMonth(month)) is { } found) values[month] = found.Value;
+        return values.Count < 2 ? null : SpcCharts.ForPeriod(measure, area.Name, period, values, SpcCharts.MonthlyTarget(target), spcSettings);
+    }
+
+    /// <summary>
+    /// The area's position in its peer group by rate per 1,000 residents; null when the measure has no rate (a
+    /// percentage), the area is in no group, or any member lacks a value or (for a count) a population: a position among
+    /// some of the group would mislead.
+    /// </summary>
+    private PeerGroupPosition? PeerPosition(Measure measure, Period period)
+    {
+        if (peerGroup is null || measure.Unit == MeasureUnit.Percentage) return null;
+        var members = new List<PeerMemberRate>(peerAreas.Count);
+        foreach (var borough in peerAreas)
+        {
+            if (Find(measure, borough, period) is not { } value) return null;
+            decimal rate;
+            if (measure.Unit == MeasureUnit.Count)
+            {
+                if (Population(borough, period.From.FinancialYear) is not { } population) return null;
+                rate = Rate.Per1000(value.Value, population.Value);
+            }
+            else
+            {
+                rate = value.Value;
+            }
+            members.Add(new PeerMemberRate(View(borough), value.Value, rate));
+        }
+        var rank = LondonRank.Of(members.Select(m => new KeyValuePair<string, decimal>(m.Area.Name, m.Rate)), area.Name);
+        if (rank is null) return null;
+        var average = Change.RoundHalfAwayFromZero(members.Average(m => m.Rate), 2);
+        return new PeerGroupPosition(peerGroup.Name, rank.Value, average, members);
     }
 
     /// <summary>The printed rank of a published figure, else the rank by rate per 1,000 among the boroughs when every one has a value.</summary>

@@ -46,3 +46,7 @@ internal sealed record TargetSeed(string Set, string Year, string Measure, strin
 internal sealed record AreaSeedFile(List<AreaSeed> Areas);
 
 internal sealed record AreaSeed(string? Code, string Name, string Kind, bool InLondonRanking);
+
+internal sealed record PeerGroupSeedFile(List<PeerGroupSeed> PeerGroups);
+
+internal sealed record PeerGroupSeed(string Name, string Description, bool IsDefault, List<string> Members);

@@ -10,7 +10,7 @@ namespace KcCsp.Web.Cli;
 /// <summary>Command-line verbs of the portal's executable: `dotnet run --project src/KcCsp.Web -- &lt;verb&gt;`.</summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["migrate", "measure", "create-user", "import", "import-population"];
+    private static readonly string[] Verbs = ["migrate", "measure", "spc", "create-user", "import", "import-population"];
 
     /// <summary>Shared with the JSON API (`/api`), so both print the same fields the same way.</summary>
     public static JsonSerializerOptions Json => Features.PortalJson.Options;
@@ -64,16 +64,31 @@ public static class CliApp
 
         var code = new Argument<string>("code") { Description = "The measure's code, e.g. serious-acquisitive-crime." };
         var area = new Option<string>("--area") { Description = "Borough name, e.g. \"Kensington and Chelsea\".", Required = true };
-        var year = new Option<string>("--year") { Description = "Financial year, e.g. 2009/10.", Required = true };
-        var toMonth = new Option<int>("--to-month") { Description = "Last calendar month included (1-12).", Required = true };
+        var year = new Option<string>("--year") { Description = "Financial year, e.g. 2009/10 (with --to-month)." };
+        var toMonth = new Option<int?>("--to-month") { Description = "Last calendar month included (1-12), with --year." };
+        var rolling = new Option<bool>("--rolling-12") { Description = "The twelve months to --to against the twelve before, instead of a year to date." };
+        var to = new Option<string>("--to") { Description = "Last month of the rolling twelve months, YYYY-MM (with --rolling-12)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var measure = new Command("measure", "A measure's financial year to date against the same months a year earlier.") { code, area, year, toMonth, json };
+        var measure = new Command("measure", "A measure's financial year to date (--year, --to-month) or rolling twelve months (--rolling-12 --to) against the same months a year earlier.")
+            { code, area, year, toMonth, rolling, to, json };
         measure.SetAction(async (parse, ct) =>
         {
-            ReportingPeriod period;
+            ReportingPeriod? period = null;
+            Domain.YearMonth? rollingTo = null;
             try
             {
-                period = new ReportingPeriod(ReportingPeriods.ParseYear("--year", parse.GetValue(year)), ReportingPeriods.CheckMonth("--to-month", parse.GetValue(toMonth)));
+                if (parse.GetValue(rolling))
+                {
+                    if (parse.GetValue(year) is not null || parse.GetValue(toMonth) is not null)
+                        throw new BadPeriodException("--rolling-12", "--rolling-12 takes --to YYYY-MM, not --year or --to-month.");
+                    rollingTo = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? throw new BadPeriodException("--to", "--rolling-12 needs --to YYYY-MM, the last month of the twelve."));
+                }
+                else
+                {
+                    if (parse.GetValue(to) is not null) throw new BadPeriodException("--to", "--to goes with --rolling-12; a year to date takes --year and --to-month.");
+                    var fy = ReportingPeriods.ParseYear("--year", parse.GetValue(year) ?? throw new BadPeriodException("--year", "--year is required (e.g. 2009/10), with --to-month; or use --rolling-12 --to YYYY-MM."));
+                    period = new ReportingPeriod(fy, ReportingPeriods.CheckMonth("--to-month", parse.GetValue(toMonth) ?? throw new BadPeriodException("--to-month", "--to-month is required (1-12), with --year.")));
+                }
             }
             catch (BadPeriodException e)
             {
@@ -87,7 +102,10 @@ public static class CliApp
             MeasureComparison result;
             try
             {
-                result = MeasureComparison.From(await reports.CompareAsync(parse.GetValue(code)!, parse.GetValue(area)!, period, ct));
+                var row = rollingTo is { } end
+                    ? await reports.RollingTwelveAsync(parse.GetValue(code)!, parse.GetValue(area)!, end, ct)
+                    : await reports.CompareAsync(parse.GetValue(code)!, parse.GetValue(area)!, period!, ct);
+                result = MeasureComparison.From(row);
             }
             catch (Exception e) when (e is UnknownMeasureException or UnknownAreaException)
             {
@@ -108,6 +126,7 @@ public static class CliApp
             return 0;
         });
         root.Subcommands.Add(measure);
+        root.Subcommands.Add(SpcCommand.Build(() => BuildHost(configure), stdout, stderr));
         root.Subcommands.Add(CreateUserCommand.Build(() => BuildHost(configure), stdout, stderr, stdin ?? Console.In));
         root.Subcommands.Add(ImportCommands.Import(() => BuildHost(configure), stdout, stderr));
         root.Subcommands.Add(ImportCommands.ImportPopulation(() => BuildHost(configure), stdout, stderr));

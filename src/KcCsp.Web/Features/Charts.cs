@@ -16,9 +16,20 @@ public sealed record ChartConfig(string Type, ChartData Data, ChartOptions Optio
 
 public sealed record ChartData(IReadOnlyList<string> Labels, IReadOnlyList<ChartDataset> Datasets);
 
-public sealed record ChartDataset(string Label, IReadOnlyList<decimal?> Data, IReadOnlyList<string>? BackgroundColor = null, string? BorderColor = null);
+public sealed record ChartDataset(string Label, IReadOnlyList<decimal?> Data, IReadOnlyList<string>? BackgroundColor = null, string? BorderColor = null)
+{
+    public IReadOnlyList<int>? BorderDash { get; init; }
+    public IReadOnlyList<string>? PointBackgroundColor { get; init; }
+    public IReadOnlyList<string>? PointStyle { get; init; }
+    public decimal? PointRadius { get; init; }
+    public decimal? BorderWidth { get; init; }
+}
 
-public sealed record ChartOptions(bool Responsive, bool MaintainAspectRatio, ChartPlugins Plugins, ChartScales? Scales = null, bool Animation = false);
+public sealed record ChartOptions(bool Responsive, bool MaintainAspectRatio, ChartPlugins Plugins, ChartScales? Scales = null, bool Animation = false)
+{
+    /// <summary>"y" for horizontal bars.</summary>
+    public string? IndexAxis { get; init; }
+}
 
 public sealed record ChartPlugins(ChartLegend Legend, ChartTitle Title);
 

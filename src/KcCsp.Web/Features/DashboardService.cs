@@ -68,7 +68,7 @@ public sealed class DashboardService(ReportService reports)
 
     public static PriorityViewModel Priority(PlanReport report, PriorityReport priority) => new(PlanHeader.Of(report),
         priority.Code, priority.Title, priority.Aim, priority.Introduction, priority.Narrative, priority.Rows,
-        priority.Rows.Where(r => r.Value is not null || r.PreviousValue is not null).Select(YearOnYearChart).ToList(),
+        priority.Rows.SelectMany(Analytics.AnalyticsCharts.For).ToList(),
         priority.Targets.Select(TargetRow.Of).ToList(),
         priority.Reviews.Select(r => new ReviewView(r.FinancialYear.ToString(), r.Heading, r.Comments)).ToList(),
         priority.Actions.Select(ActionView.Of).GroupBy(a => a.Theme).ToList());

@@ -46,6 +46,8 @@ public sealed record MeasureComparison
     /// <summary>Changes in the MPS's categories that lie between the two periods' months, for the categories this measure counts:
     /// whether the comparison still compares like with like. Empty when it crosses none.</summary>
     public IReadOnlyList<TaxonomyChangeView> TaxonomyChanges { get; init; } = [];
+    /// <summary>Where the area stands in its peer group by rate per 1,000 (position 1 = lowest rate); null without a rate for every member.</summary>
+    public PeerGroupView? PeerGroup { get; init; }
 
     public static MeasureComparison From(MeasureRow r) => new()
     {
@@ -74,11 +76,15 @@ public sealed record MeasureComparison
         Published = r.Published is { } p
             ? new PublishedView(p.Value, p.Previous, p.ChangePercent, p.LondonRank?.Phrase, TargetStatusText.Word(p.Status))
             : null,
+        PeerGroup = r.PeerGroup is { } g
+            ? new PeerGroupView(g.Name, g.Size, g.Rank.PositionFromLowest, g.Rank.Phrase, g.Average,
+                g.Members.Select(m => new PeerMemberView(m.Area.Name, Tidy(m.Value)!.Value, m.Rate)).ToList())
+            : null,
         TaxonomyChanges = r.TaxonomyChanges.Select(c => new TaxonomyChangeView(c.Change.From.ToString(), c.Change.Title, c.LikeForLike, c.Statement, c.Change.Explanation)).ToList(),
     };
 
     /// <summary>Drops trailing zeros that storage adds (3374.0000 → 3374), so counts print as whole numbers.</summary>
-    private static decimal? Tidy(decimal? value) => value / 1.000000000000000000000000000000000m;
+    public static decimal? Tidy(decimal? value) => value / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>A taxonomy change a comparison crosses: from which month, what changed, and whether the comparison stays like for like.</summary>
@@ -89,3 +95,11 @@ public sealed record TargetView(string Form, decimal Value, string AsPrinted, st
 public sealed record SignificanceView(double PValue, bool Significant, string Explanation);
 
 public sealed record PublishedView(decimal? Value, decimal? Previous, decimal? ChangePercent, string? LondonRank, string Status);
+
+/// <param name="Position">1 = the lowest rate in the group.</param>
+/// <param name="Rank">The position phrased like the London rank over the group's size, e.g. "2nd lowest".</param>
+/// <param name="Average">The mean of the members' rates per 1,000, to two decimals.</param>
+public sealed record PeerGroupView(string Name, int Size, int Position, string Rank, decimal Average, IReadOnlyList<PeerMemberView> Members);
+
+/// <param name="Rate">Per 1,000 residents (for a count: the count over the ONS mid-year population of the year the period starts in).</param>
+public sealed record PeerMemberView(string Area, decimal Value, decimal Rate);

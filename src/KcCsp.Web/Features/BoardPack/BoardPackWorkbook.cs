@@ -31,7 +31,10 @@ public static class BoardPackWorkbook
         Summary(workbook.Worksheets.Add(names.Unique("Summary")), pack);
         foreach (var priority in pack.Priorities) Priority(workbook.Worksheets.Add(names.Unique(priority.Title)), pack, priority);
         Monthly(workbook.Worksheets.Add(names.Unique("Monthly data")), pack);
+        if (BoardPackSpcSheet.HasCharts(pack)) BoardPackSpcSheet.Write(workbook.Worksheets.Add(names.Unique("Process control")), pack);
         Figures(workbook.Worksheets.Add(names.Unique("Figures")), pack);
+        foreach (var sheet in workbook.Worksheets)
+            BoardPackPageSetup.Apply(sheet, $"{pack.Cover.Partnership}: board pack", $"{pack.Cover.Area}, {pack.Cover.PeriodDescription} (year to date)");
         workbook.Properties.Title = $"Board pack: {pack.Cover.PlanTitle}, {pack.Cover.PeriodDescription}";
         workbook.Properties.Author = pack.Cover.Partnership;
         using var stream = new MemoryStream();

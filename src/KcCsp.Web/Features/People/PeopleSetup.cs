@@ -73,6 +73,7 @@ public static class PeopleSetup
         services.AddScoped<ActionPlanService>();
         services.AddScoped<ManualFigureService>();
         services.AddScoped<PlanSettingsService>();
+        services.AddScoped<KcCsp.Web.Features.PeerGroups.PeerGroupService>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<AuditQuery>();
     }

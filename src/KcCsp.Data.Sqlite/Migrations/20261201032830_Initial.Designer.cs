@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201024811_Initial")]
+    [Migration("20261201032830_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -666,6 +666,48 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("NightlyImportRuns");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PeerGroups");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.Property<int>("PeerGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerGroupId", "AreaId");
+
+                    b.HasIndex("AreaId");
+
+                    b.ToTable("PeerGroupMembers");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1287,6 +1329,25 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroupMember", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PeerGroup", "PeerGroup")
+                        .WithMany("Members")
+                        .HasForeignKey("PeerGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("PeerGroup");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
                     b.HasOne("KcCsp.Data.Model.Area", "HomeArea")
@@ -1407,6 +1468,11 @@ namespace KcCsp.Data.Sqlite.Migrations
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PeerGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>

@@ -1,0 +1,21 @@
+using KcCsp.Data.Reporting;
+using KcCsp.Web.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KcCsp.Web.Controllers;
+
+/// <summary>The whole board pack as one printable page: every priority from a new sheet of paper, with its charts.</summary>
+public sealed class BoardPackPrintController(ReportService reports, ReportingPeriods periods) : Controller
+{
+    [HttpGet("/board-pack/print")]
+    public async Task<IActionResult> Index(string? year, int? toMonth, CancellationToken ct)
+    {
+        ReportingPeriod period;
+        try { period = await periods.ResolveAsync(year, toMonth, ct); }
+        catch (BadPeriodException e) { return HomeController.BadPeriod(this, e); }
+        var report = await reports.HomeReportAsync(period, ct);
+        return View(new BoardPackPrintModel(PlanHeader.Of(report), report.Priorities.Select(p => DashboardService.Priority(report, p)).ToList()));
+    }
+}
+
+public sealed record BoardPackPrintModel(PlanHeader Plan, IReadOnlyList<PriorityViewModel> Priorities);

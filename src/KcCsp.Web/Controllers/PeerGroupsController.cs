@@ -1,0 +1,59 @@
+using KcCsp.Data;
+using KcCsp.Web.Features.PeerGroups;
+using KcCsp.Web.Features.People;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KcCsp.Web.Controllers;
+
+/// <summary>Peer groups of boroughs, kept by analysts.</summary>
+[Authorize(Policy = Policies.Analysts)]
+public sealed class PeerGroupsController(PeerGroupService groups) : Controller
+{
+    [HttpGet("/peer-groups")]
+    public async Task<IActionResult> Index(CancellationToken ct) => View(await groups.ListAsync(ct));
+
+    [HttpPost("/peer-groups")]
+    public async Task<IActionResult> Create([Bind(Prefix = "Group")] PeerGroupInput input, CancellationToken ct)
+    {
+        var result = await Validated(() => groups.SaveAsync(null, input, User.Identity!.Name!, ct));
+        if (result.Outcome == Outcome.Done) return Redirect("/peer-groups");
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        var model = await groups.ListAsync(ct);
+        return View("Index", model with { NewGroup = await groups.FormAsync(null, input, ct) });
+    }
+
+    [HttpGet("/peer-groups/{id:int}/edit")]
+    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    {
+        var model = await groups.EditFormAsync(id, ct);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpPost("/peer-groups/{id:int}/edit")]
+    public async Task<IActionResult> Update(int id, [Bind(Prefix = "Group")] PeerGroupInput input, CancellationToken ct)
+    {
+        var result = await Validated(() => groups.SaveAsync(id, input, User.Identity!.Name!, ct));
+        if (result.Outcome == Outcome.NotFound) return NotFound();
+        if (result.Outcome == Outcome.Done) return Redirect("/peer-groups");
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("Edit", await groups.FormAsync(id, input, ct));
+    }
+
+    [HttpPost("/peer-groups/{id:int}/delete")]
+    public async Task<IActionResult> Delete(int id, CancellationToken ct)
+    {
+        var result = await groups.DeleteAsync(id, User.Identity!.Name!, ct);
+        return result.Outcome == Outcome.NotFound ? NotFound() : Redirect("/peer-groups");
+    }
+
+    private async Task<Result> Validated(Func<Task<Result>> save)
+    {
+        var result = ModelState.IsValid
+            ? await save()
+            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
+        if (result.Outcome == Outcome.Invalid && ModelState.IsValid)
+            foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
+        return result;
+    }
+}

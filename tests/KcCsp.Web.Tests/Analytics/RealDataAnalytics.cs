@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KcCsp.Web.Tests.Importing;
+
+namespace KcCsp.Web.Tests.Analytics;
+
+/// <summary>
+/// One portal with the real 2008–2016 MPS extract and the ONS populations imported, shared by the analytics tests, and
+/// an independent reading of the same file to compute what the portal should say.
+/// </summary>
+public sealed class RealDataPortal : IAsyncLifetime
+{
+    public const string Historic = "mps/mps-borough-level-crime-historic-2008-2016.csv";
+    public const string Populations = "population/london-borough-population-density-1999-2050.csv";
+
+    public PortalFactory Factory { get; } = new();
+    public ExtractFile File { get; private set; } = null!;
+    public HttpClient Board { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var extract = TestEnvironment.DataFile(Historic);
+        var populations = TestEnvironment.DataFile(Populations);
+        File = ExtractFile.ReadWide(extract);
+        await ImportTests.ImportAsync(Factory, extract);
+        var (exit, _, err) = await Factory.RunCliAsync("import-population", populations);
+        exit.Should().Be(0, err);
+        Board = await Factory.SignedInClientAsync("Board");
+    }
+
+    public ValueTask DisposeAsync() => Factory.DisposeAsync();
+
+    /// <summary>A borough's total of every row of the file (total notifiable offences) per month, as the file prints it.</summary>
+    public Dictionary<int, int> MonthlyTotals(string borough) => File.Counts
+        .Where(c => c.Key.Area == borough)
+        .GroupBy(c => c.Key.Month)
+        .ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+
+    public async Task<JsonNode> CliJsonAsync(params string[] args)
+    {
+        var (exit, stdout, stderr) = await Factory.RunCliAsync(args);
+        exit.Should().Be(0, stderr);
+        return JsonNode.Parse(stdout)!;
+    }
+
+    public async Task<JsonNode> ApiJsonAsync(string path)
+    {
+        var response = await Board.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(200, body);
+        return JsonNode.Parse(body)!;
+    }
+
+    /// <summary>The two JSON documents are the same, field by field.</summary>
+    public static void SameRecord(JsonNode cli, JsonNode api) =>
+        JsonNode.DeepEquals(cli, api).Should().BeTrue($"the CLI printed\n{cli.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}\nand the API answered\n{api.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}");
+}
+
+[CollectionDefinition(nameof(RealDataPortal))]
+public sealed class RealDataCollection : ICollectionFixture<RealDataPortal>;
