@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Import benchmark: the portal's `import` of a 3.8-million-row LSOA extract into SQLite against the sqlite3
-# command-line `.import` of the same file, in the same run (a ratio, so a noisy machine does not fool anyone).
-# Also prints the importer's peak memory (/usr/bin/time -v) and checks the borough totals against the source file.
-# Usage: bench/import.sh   (needs KCCSP_SHARED_DATA or ../shared/data, python3, sqlite3, /usr/bin/time)
+# Import benchmark: the portal's `import` of a 3.8-million-row LSOA extract
+#   1. into SQLite, against the sqlite3 command-line `.import` of the same file (goal: at most 0.5 x);
+#   2. into PostgreSQL (the production database), against `psql \copy` of the same file into a plain table (goal: at most 1 x);
+# each in the same run (ratios, so a noisy machine does not fool anyone). Also prints the importer's peak memory
+# (/usr/bin/time -v) and checks the stored totals against the source file, for both databases.
+# Usage: bench/import.sh [sqlite|postgres|both]   (needs KCCSP_SHARED_DATA or ../shared/data, python3, sqlite3,
+# /usr/bin/time; for PostgreSQL the server binaries in /usr/lib/postgresql/15/bin and psql; port KCCSP_BENCH_PG_PORT, default 5191)
 set -euo pipefail
+which_db=${1:-both}
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${KCCSP_SHARED_DATA:-$root/../shared/data}
 tools=${KCCSP_SHARED_TOOLS:-$data/../tools}
 work=$(mktemp -d /tmp/kccsp-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pg_bin=/usr/lib/postgresql/15/bin
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+if [ "$(id -u)" = 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; else as_pg() { "$@"; }; fi
 
 echo "== publishing (Release, ReadyToRun, as deployed)"
 # ReadyToRun: the assemblies are compiled ahead of time, so a command-line run does not spend its first seconds in the JIT.
@@ -25,37 +36,10 @@ export Database__Provider=Sqlite
 export Serilog__WriteTo__1__Args__path="$work/logs/kccsp-.log"
 export Serilog__MinimumLevel__Default=Warning
 
-echo "== preparing the portal's database (migrate + seed, not timed)"
-export ConnectionStrings__Sqlite="Data Source=$work/portal.db"
-dotnet "$dll" migrate >/dev/null
-cat "$work/lsoa.csv" > /dev/null   # both runs start with the file in the page cache
-
-echo "== baseline: sqlite3 .import"
-start=$(date +%s.%N)
-sqlite3 "$work/baseline.db" <<SQL
-.mode csv
-.import $work/lsoa.csv lsoa
-SQL
-end=$(date +%s.%N)
-baseline=$(echo "$end - $start" | bc)
-echo "   sqlite3 .import: ${baseline}s ($(sqlite3 "$work/baseline.db" 'SELECT COUNT(*) FROM lsoa') rows)"
-
-echo "== portal: import"
-start=$(date +%s.%N)
-/usr/bin/time -v -o "$work/time.txt" dotnet "$dll" import "$work/lsoa.csv" > "$work/import.txt"
-end=$(date +%s.%N)
-portal=$(echo "$end - $start" | bc)
-peak_kb=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-head -1 "$work/import.txt" | cut -c1-200
-echo "   portal import: ${portal}s, peak memory $((peak_kb / 1024)) MB"
-
-ratio=$(echo "scale=2; $portal / $baseline" | bc)
-echo "== ratio portal / sqlite3 = $ratio (goal <= 0.5); peak $((peak_kb / 1024)) MB (goal <= 300)"
-
-echo "== checking borough totals (every borough x month x category of the source, from the portal's stored counts)"
-python3 - "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" "$work/portal.db" <<'PY'
-import csv, sqlite3, sys
-src, db = sys.argv[1], sys.argv[2]
+check_totals() { # $1: sqlite:<db file> or postgres:<connection string>
+python3 - "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" "$1" <<'PY'
+import csv, sqlite3, subprocess, sys
+src, target = sys.argv[1], sys.argv[2]
 with open(src, newline="", encoding="utf-8-sig") as f:
     rows = list(csv.reader(f))
 header = rows[0]
@@ -65,15 +49,21 @@ for r in rows[1:]:
     for m in months:
         v = int(r[header.index(m)])
         expected[(r[0], r[1], r[2], int(m))] = expected.get((r[0], r[1], r[2], int(m)), 0) + v
-con = sqlite3.connect(db)
-got = {}
-for area, major, minor, month, total in con.execute(
-    "SELECT a.Name, al.MajorName, al.MinorName, c.Month, SUM(c.Count) FROM CrimeCounts c "
-    "JOIN Areas a ON a.Id = c.AreaId JOIN CategoryAliases al ON al.Id = c.AliasId GROUP BY 1, 2, 3, 4"):
-    got[(area, major, minor, month)] = total
+counts_sql = ('SELECT a."Name", al."MajorName", al."MinorName", c."Month", SUM(c."Count") FROM "CrimeCounts" c '
+              'JOIN "Areas" a ON a."Id" = c."AreaId" JOIN "CategoryAliases" al ON al."Id" = c."AliasId" GROUP BY 1, 2, 3, 4')
+tno_sql = ('SELECT a."Name", v."Month", v."Value" FROM "MeasureMonthValues" v JOIN "Areas" a ON a."Id" = v."AreaId" '
+           'JOIN "Measures" m ON m."Id" = v."MeasureId" WHERE m."Code" = \'total-notifiable-offences\'')
+kind, where = target.split(":", 1)
+if kind == "sqlite":
+    con = sqlite3.connect(where)
+    query = lambda sql: [tuple(r) for r in con.execute(sql)]
+else:
+    def query(sql):
+        out = subprocess.run(["psql", where, "-At", "-F", "\t", "-c", sql], check=True, capture_output=True, text=True).stdout
+        return [tuple(int(x) if x.lstrip("-").isdigit() else x for x in line.split("\t")) for line in out.splitlines() if line]
+got = {(area, major, minor, int(month)): int(total) for area, major, minor, month, total in query(counts_sql)}
 bad = [k for k, v in expected.items() if got.get(k, 0) != v] + [k for k in got if k not in expected]
-tno = dict(con.execute("SELECT a.Name || ' ' || v.Month, v.Value FROM MeasureMonthValues v JOIN Areas a ON a.Id = v.AreaId "
-                       "JOIN Measures m ON m.Id = v.MeasureId WHERE m.Code = 'total-notifiable-offences'").fetchall())
+tno = {f"{area} {month}": int(value) for area, month, value in query(tno_sql)}
 tno_expected = {}
 for (area, _, _, month), v in expected.items():
     tno_expected[f"{area} {month}"] = tno_expected.get(f"{area} {month}", 0) + v
@@ -82,4 +72,68 @@ print(f"   {len(expected)} borough x category x month totals: {len(bad)} differ;
       f"{len(tno_expected)} borough-month total notifiable offences: {len(bad_tno)} differ")
 sys.exit(1 if bad or bad_tno else 0)
 PY
+}
+
+if [ "$which_db" != postgres ]; then
+  echo "== preparing the portal's database (migrate + seed, not timed)"
+  export ConnectionStrings__Sqlite="Data Source=$work/portal.db"
+  dotnet "$dll" migrate >/dev/null
+  cat "$work/lsoa.csv" > /dev/null   # both runs start with the file in the page cache
+
+  echo "== baseline: sqlite3 .import"
+  start=$(date +%s.%N)
+  printf '.mode csv\n.import %s lsoa\n' "$work/lsoa.csv" | sqlite3 "$work/baseline.db"
+  end=$(date +%s.%N)
+  baseline=$(echo "$end - $start" | bc)
+  echo "   sqlite3 .import: ${baseline}s ($(sqlite3 "$work/baseline.db" 'SELECT COUNT(*) FROM lsoa') rows)"
+
+  echo "== portal: import"
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$work/time.txt" dotnet "$dll" import "$work/lsoa.csv" > "$work/import.txt"
+  end=$(date +%s.%N)
+  portal=$(echo "$end - $start" | bc)
+  peak_kb=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
+  head -1 "$work/import.txt" | cut -c1-200
+  echo "   portal import: ${portal}s, peak memory $((peak_kb / 1024)) MB"
+
+  ratio=$(echo "scale=2; $portal / $baseline" | bc)
+  echo "== ratio portal / sqlite3 = $ratio (goal <= 0.5); peak $((peak_kb / 1024)) MB (goal <= 300)"
+  echo "== checking borough totals (every borough x month x category of the source, from the portal's stored counts)"
+  check_totals "sqlite:$work/portal.db"
+fi
+
+if [ "$which_db" != sqlite ]; then
+  echo "== PostgreSQL: a throwaway cluster (default durability settings) on port ${KCCSP_BENCH_PG_PORT:-5191}"
+  pg_dir=$(mktemp -d /tmp/kccsp-bench-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
+  pg_port=${KCCSP_BENCH_PG_PORT:-5191}
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U kccsp --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" start >/dev/null
+  pg="postgresql://kccsp@127.0.0.1:$pg_port"
+  psql "$pg/postgres" -qc "CREATE DATABASE baseline" -c "CREATE DATABASE portal"
+  export Database__Provider=PostgreSQL
+  export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$pg_port;Username=kccsp;Database=portal"
+  dotnet "$dll" migrate >/dev/null
+  cat "$work/lsoa.csv" > /dev/null
+
+  echo "== baseline: psql \\copy into a plain table"
+  psql "$pg/baseline" -qc "CREATE TABLE lsoa (lsoa_code text, borough text, major_category text, minor_category text, value integer, year integer, month integer)"
+  start=$(date +%s.%N)
+  psql "$pg/baseline" -qc "\\copy lsoa FROM '$work/lsoa.csv' WITH (FORMAT csv, HEADER true)"
+  end=$(date +%s.%N)
+  pg_baseline=$(echo "$end - $start" | bc)
+  echo "   psql \\copy: ${pg_baseline}s ($(psql "$pg/baseline" -Atc 'SELECT COUNT(*) FROM lsoa') rows)"
+
+  echo "== portal: import into PostgreSQL"
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$work/time-pg.txt" dotnet "$dll" import "$work/lsoa.csv" > "$work/import-pg.txt"
+  end=$(date +%s.%N)
+  pg_portal=$(echo "$end - $start" | bc)
+  pg_peak_kb=$(grep "Maximum resident set size" "$work/time-pg.txt" | awk '{print $NF}')
+  head -1 "$work/import-pg.txt" | cut -c1-200
+  echo "   portal import: ${pg_portal}s, peak memory $((pg_peak_kb / 1024)) MB"
+  echo "== ratio portal / psql \\copy = $(echo "scale=2; $pg_portal / $pg_baseline" | bc) (goal <= 1); peak $((pg_peak_kb / 1024)) MB (goal <= 300)"
+  echo "== checking totals in PostgreSQL"
+  check_totals "postgres:$pg/portal"
+fi
 echo "== machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB; $(date -u +%Y-%m-%d)"

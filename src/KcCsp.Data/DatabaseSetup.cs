@@ -63,11 +63,11 @@ public static class DatabaseSetup
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
         services.AddCrimeImporting();
+        services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddPeopleData();
         return services;
     }
 
-    /// <summary>Creates or migrates the database and loads the plan: what first start and the `migrate` verb do.</summary>
     /// <summary>
     /// For command-line verbs that only need a ready database (`import`): one cheap query tells whether the latest
     /// migration is applied and the plan and categories are seeded; only if not does it run <see cref="MigrateAndSeedAsync"/>.
@@ -107,15 +107,27 @@ public static class DatabaseSetup
         }
     }
 
+    /// <summary>
+    /// Creates or migrates the database and loads the plan: what every portal start and the `migrate` verb do. Several
+    /// instances may start at once on one PostgreSQL or SQL Server database: the database is created by whichever
+    /// gets there first, then migration and seeding run under a database lock (<see cref="StartupLock"/>), so the
+    /// second instance waits and finds everything done. In the portal, the first data-protection key is made under
+    /// the same lock, so two instances starting together agree on it.
+    /// </summary>
     public static async Task MigrateAndSeedAsync(IServiceProvider services, CancellationToken ct = default)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        await StartupLock.EnsureDatabaseExistsAsync(db, ct);
+        await using var held = await StartupLock.AcquireAsync(db, ct);
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);
         await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
+        // Protecting anything makes the key ring, creating its first key in the database if there is none yet.
+        scope.ServiceProvider.GetService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+            ?.CreateProtector("KcCsp.Startup").Protect([1]);
     }
 }

@@ -1,14 +1,21 @@
 using KcCsp.Data.Model;
 using KcCsp.Data.People;
 using KcCsp.Domain;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KcCsp.Data;
 
-public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : IdentityDbContext<PortalUser>(options)
+public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// ASP.NET Core data-protection keys (sign-in cookies, anti-forgery tokens): in the database, so that restarts and
+    /// every instance of the portal share them.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Priority> Priorities => Set<Priority>();
     public DbSet<PriorityReview> PriorityReviews => Set<PriorityReview>();
@@ -67,8 +74,10 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
         builder.Entity<DataVersion>().Property(v => v.Id).ValueGeneratedNever();
-        // The one row exists from the start: stamps are UPDATEs, never a race to INSERT it.
-        builder.Entity<DataVersion>().HasData(new DataVersion { Id = DataVersion.SingletonId, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
+        // The rows exist from the start: stamps are UPDATEs, never a race to INSERT it.
+        builder.Entity<DataVersion>().HasData(
+            new DataVersion { Id = DataVersion.Reports, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch },
+            new DataVersion { Id = DataVersion.Sessions, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
     }
 
     private sealed class YearMonthConverter() : ValueConverter<YearMonth, int>(v => v.ToYyyyMm(), v => YearMonth.FromYyyyMm(v));

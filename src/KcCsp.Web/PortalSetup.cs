@@ -62,7 +62,7 @@ public static class PortalSetup
         builder.AddLogging();
         builder.Services.AddKcCspData(builder.Configuration);
         builder.Services.AddControllersWithViews();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
         ReportPageCache.AddTo(builder.Services, builder.Configuration);
         SignedInActor.AddTo(builder.Services);
@@ -73,12 +73,14 @@ public static class PortalSetup
 
     public static void UsePortal(this WebApplication app)
     {
+        app.UseForwardedHeadersFromProxies();
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
             app.UseHsts();
         }
+        app.UseHttpsOnly();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
@@ -86,7 +88,7 @@ public static class PortalSetup
         // Kept report pages are looked up before sign-in decrypts the cookie (see ReportPageCache); a miss signs in as always.
         app.UseOutputCache();
         app.UsePeople();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealth();
         app.MapControllers();
         app.MapOpenData();
         app.UseImporting();

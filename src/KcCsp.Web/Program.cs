@@ -4,7 +4,7 @@ using KcCsp.Web.Cli;
 using Serilog;
 
 // One executable: the portal, or a command-line verb (migrate, measure, ...) when the first argument names one.
-if (CliApp.IsVerb(args))
+if (CliApp.IsCommandLine(args))
 {
     return await CliApp.RunAsync(args);
 }

@@ -77,7 +77,7 @@ public sealed class PlanPagesTests : IAsyncLifetime
         (await missing.Content.ReadAsStringAsync()).Should().Contain("Page not found");
 
         // /health answers without sign-in (load balancers and monitors have no account).
-        var health = await factory.CreateRawClient().GetAsync("/health");
+        var health = await factory.CreateRawClient().GetAsync("/health/ready");
         health.StatusCode.Should().Be(HttpStatusCode.OK);
         (await health.Content.ReadAsStringAsync()).Should().Be("Healthy");
     }

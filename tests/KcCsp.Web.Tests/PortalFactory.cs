@@ -13,10 +13,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly string? postgresServer;
     private readonly string directory = Path.Combine(Path.GetTempPath(), "kccsp-tests", Guid.NewGuid().ToString("N"));
 
-    public PortalFactory(string? postgresServer = null, string environment = "Development")
+    public PortalFactory(string? postgresServer = null, string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.postgresServer = postgresServer;
         this.environment = environment;
+        extraSettings = settings ?? new Dictionary<string, string?>();
         Directory.CreateDirectory(directory);
         if (postgresServer is null)
         {
@@ -31,6 +32,22 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Another instance of the portal on the same database (which the first factory drops at the end).</summary>
+    private PortalFactory(PortalFactory sameDatabaseAs, string environment, IReadOnlyDictionary<string, string?> settings)
+    {
+        this.environment = environment;
+        extraSettings = settings;
+        Directory.CreateDirectory(directory);
+        Provider = sameDatabaseAs.Provider;
+        ConnectionString = sameDatabaseAs.ConnectionString;
+    }
+
+    /// <summary>A second portal instance sharing this one's database: several instances as deployed.</summary>
+    public PortalFactory AnotherInstance(IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(this, environment, settings ?? extraSettings);
+
+    private readonly IReadOnlyDictionary<string, string?> extraSettings;
+
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
     private readonly string environment;
@@ -39,7 +56,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public string WorkDirectory => directory;
 
     /// <summary>Settings every host of this test shares (the CLI verbs get them too).</summary>
-    public IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public IDictionary<string, string?> Settings => new Dictionary<string, string?>(extraSettings)
     {
         ["Database:Provider"] = Provider.ToString(),
         [$"ConnectionStrings:{Provider}"] = ConnectionString,

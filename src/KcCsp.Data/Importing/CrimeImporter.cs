@@ -16,7 +16,7 @@ namespace KcCsp.Data.Importing;
 /// point leaves the database as it was. The SHA-256 is taken from the same read; memory does not grow with the file.
 /// </summary>
 public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, MeasureValueRecomputer recomputer, ImportLock importLock,
-    People.AuditTrail audit, TimeProvider clock, ILogger<CrimeImporter> logger)
+    People.AuditTrail audit, TimeProvider clock, ILogger<CrimeImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
 {
     public const int ProblemCap = 200;
 
@@ -30,21 +30,31 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var timer = System.Diagnostics.Stopwatch.StartNew();
         using var held = await importLock.AcquireAsync(ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (fileName.Length > 200) fileName = fileName[..150] + "…" + fileName[^40..];
+        var limits = limitOptions.Value;
         IExtractTable table;
         try
         {
-            table = ExtractTable.Open(path, fileName, ExtractTable.IsExcel(fileName) ? null : hash);
+            table = ExtractTable.Open(path, fileName, limits, hash);
         }
         catch (ExtractFormatException e)
         {
-            return Invalid(fileName, [new ImportProblem(1, null, null, e.Message)], 1);
+            return Invalid(fileName, [new ImportProblem(e.Line, null, null, e.Message)], 1);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever a parser throws on a hostile file is a problem with the file, reported like any other.
+            logger.LogWarning(e, "Import of {FileName}: the file could not be opened", fileName);
+            return Invalid(fileName, [new ImportProblem(1, null, null, $"The file could not be read as an extract: {e.Message}")], 1);
         }
         using (table)
         {
             var layoutProblems = new List<ImportProblem>();
-            var layout = ExtractLayout.Detect(table.Header, layoutProblems);
+            var now = clock.GetUtcNow();
+            var layout = ExtractLayout.Detect(table.Header, layoutProblems, new YearMonth(now.Year, now.Month));
             if (layout is null) return Invalid(fileName, layoutProblems, layoutProblems.Count);
-            await using var reading = Reading.Start(table, layout, fileName, logger, ct);
+            // A header with problems but still readable: the rows are checked too, so every problem is listed at once.
+            await using var reading = Reading.Start(table, layout, fileName, limits, new YearMonth(now.Year, now.Month), layoutProblems, logger, ct);
             if (databaseReady is not null) await databaseReady;
 
             // SQLite: the import connection checks no foreign keys while it loads. Every id it writes was read or
@@ -71,16 +81,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
 
                 logger.LogDebug("Import {ImportId}: hashing finished at {Elapsed} ms", load.Import.Id, timer.ElapsedMilliseconds);
-                string sha;
-                if (table is CsvTable csv)
-                {
-                    csv.FinishHash();
-                    sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-                }
-                else
-                {
-                    sha = await Sha256Async(path, ct);
-                }
+                if (table is CsvTable csv) csv.FinishHash();
+                var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
                 var earlier = await db.CrimeImports.AsNoTracking()
                     .Where(i => i.Sha256 == sha && i.Status == ImportStatus.Applied && i.Id != load.Import.Id).OrderBy(i => i.Id).FirstOrDefaultAsync(ct);
                 if (earlier is not null)
@@ -139,10 +141,15 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         /// <summary>Long files: the (area key, month) pairs present. Wide files cover every area × month column.</summary>
         public readonly HashSet<(string Area, int Month)> Covered = [];
 
-        public void Problem(long line, int? column, ExtractLayout? layout, string message)
+        /// <summary>The line of the last row read, for a problem that stops the read.</summary>
+        public long LastLine = 1;
+
+        public void Problem(long line, int? column, ExtractLayout? layout, string message) =>
+            Problem(new ImportProblem(line, column is null ? null : column + 1, column is null || layout is null ? null : layout.ColumnName(column.Value), message));
+
+        public void Problem(ImportProblem problem)
         {
-            if (++ProblemCount <= ProblemCap)
-                Problems.Add(new ImportProblem(line, column is null ? null : column + 1, column is null || layout is null ? null : layout.ColumnName(column.Value), message));
+            if (++ProblemCount <= ProblemCap) Problems.Add(problem);
         }
     }
 
@@ -157,14 +164,29 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         // Room for the counts of the first few hundred milliseconds, read while the database checks finish (about 15 MB).
         public readonly System.Collections.Concurrent.BlockingCollection<ReadCount[]> Queue = new(boundedCapacity: 64);
         public Task Task = Task.CompletedTask;
+        /// <summary>The keys of the areas the portal knows (set by the loading side once it has read them), for the unknown-area limit.</summary>
+        public readonly TaskCompletionSource<IReadOnlySet<string>> KnownAreas = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static Reading Start(IExtractTable table, ExtractLayout layout, string fileName, ILogger logger, CancellationToken ct)
+        public static Reading Start(IExtractTable table, ExtractLayout layout, string fileName, ExtractLimits limits, YearMonth latest,
+            List<ImportProblem> headerProblems, ILogger logger, CancellationToken ct)
         {
             var reading = new Reading { Stop = CancellationTokenSource.CreateLinkedTokenSource(ct) };
+            foreach (var p in headerProblems) reading.Scan.Problem(p);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             reading.Task = Task.Run(() =>
             {
-                try { Read(table, layout, reading.Scan, reading.Queue, reading.Stop.Token); }
+                var scan = reading.Scan;
+                try { Read(table, layout, limits, latest, reading.KnownAreas.Task, scan, reading.Queue, reading.Stop.Token); }
+                catch (ExtractFormatException e)
+                {
+                    scan.Problem(new ImportProblem(e.Line, null, null, e.Message));
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A parser's exception on a hostile file is one more problem with the file, never a crash.
+                    logger.LogWarning(e, "Import of {FileName}: reading stopped after {Rows} rows", fileName, scan.Rows);
+                    scan.Problem(new ImportProblem(scan.LastLine + 1, null, null, $"The file could not be read after line {scan.LastLine}: {e.Message}"));
+                }
                 finally
                 {
                     reading.Queue.CompleteAdding();
@@ -217,6 +239,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var areasByKey = new Dictionary<string, Area>();
         foreach (var a in areas) areasByKey.TryAdd(AreaNames.Key(a.Name), a);
         var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
+        reading.KnownAreas.TrySetResult(areasByKey.Keys.Concat(ExtractLimits.KnownPseudoAreas.Select(AreaNames.Key)).ToHashSet());
 
         var (scan, stop, queue) = (reading.Scan, reading.Stop, reading.Queue);
 
@@ -354,8 +377,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         }
     }
 
-    /// <summary>The reading thread: every row validated, its non-zero counts queued in batches (bounded: memory stays flat).</summary>
-    private static void Read(IExtractTable table, ExtractLayout layout, ExtractScan scan, System.Collections.Concurrent.BlockingCollection<ReadCount[]> queue, CancellationToken ct)
+    /// <summary>The reading thread: every row validated, its non-zero counts queued in batches (bounded: memory stays flat).
+    /// Bad rows are listed (up to the cap) and the read goes on, so one run shows every problem.</summary>
+    private static void Read(IExtractTable table, ExtractLayout layout, ExtractLimits limits, YearMonth latest, Task<IReadOnlySet<string>> knownAreas,
+        ExtractScan scan, System.Collections.Concurrent.BlockingCollection<ReadCount[]> queue, CancellationToken ct)
     {
         const int BatchSize = 4096;
         var batch = new List<ReadCount>(BatchSize);
@@ -378,47 +403,69 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var (areaColumn, majorColumn, minorColumn, smallColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
         (string Key, int Month) lastCovered = ("", 0);
         string? lastCategory = null;
-        var needed = new[] { layout.AreaColumn, layout.MajorColumn, layout.MinorColumn, layout.SmallAreaColumn ?? 0, layout.ValueColumn ?? 0, layout.YearColumn ?? 0, layout.MonthColumn ?? 0 }
-            .Concat(layout.MonthColumns.Select(m => m.Column)).Max() + 1;
+        var width = layout.Header.Count;
         var monthValues = new int[layout.MonthColumns.Count];
         var monthKeys = layout.MonthColumns.Select(m => m.Month.ToYyyyMm()).ToArray();
+        var duplicates = new DuplicateRows(limits, layout.IsLong, latest);
+        var unknownAreas = new List<string>();
+        IReadOnlySet<string>? known = null;
+        var latestYyyyMm = latest.ToYyyyMm();
         while (table.MoveNext())
         {
             if ((++scan.Rows & 0x3FFF) == 0) ct.ThrowIfCancellationRequested();
-            var line = table.Line;
-            if (table.ColumnCount < needed)
-            {
-                scan.Problem(line, null, layout, $"The row has {table.ColumnCount} columns; the header has {layout.Header.Count}.");
-                continue;
-            }
+            var line = scan.LastLine = table.Line;
+            if (table.ColumnCount != width && !Ragged(table, width, line, scan)) continue;
             var area = areaColumn.Get(table[layout.AreaColumn]);
             var major = majorColumn.Get(table[layout.MajorColumn]);
             var minor = minorColumn.Get(table[layout.MinorColumn]);
-            var rowOk = true;
-            if (area.Length == 0) { scan.Problem(line, layout.AreaColumn, layout, "The area name is empty."); rowOk = false; }
-            if (major.Length == 0) { scan.Problem(line, layout.MajorColumn, layout, "The major category is empty."); rowOk = false; }
-            if (minor.Length == 0) { scan.Problem(line, layout.MinorColumn, layout, "The minor category is empty."); rowOk = false; }
+            var rowOk = Name(area, "area name", ExtractCells.MaxAreaName, line, layout.AreaColumn, layout, scan)
+                & Name(major, "major category", ExtractCells.MaxCategoryName, line, layout.MajorColumn, layout, scan)
+                & Name(minor, "minor category", ExtractCells.MaxCategoryName, line, layout.MinorColumn, layout, scan);
             if (layout.SmallAreaColumn is { } sc && table[sc].Trim().Length > 20)
             {
-                scan.Problem(line, sc, layout, "The small-area code is longer than 20 characters.");
+                scan.Problem(line, sc, layout, $"'{ImportProblem.Shown(table[sc])}' is not a small-area code: LSOA and ward codes are at most 20 characters.");
                 rowOk = false;
             }
             var areaKey = names.AreaKey(area);
             var categoryKey = names.CategoryKey(major, minor);
-            if (area.Length > 0 && !ReferenceEquals(areaKey, lastCovered.Key)) scan.Areas.TryAdd(areaKey, area.Trim());
+            if (rowOk && !ReferenceEquals(areaKey, lastCovered.Key) && scan.Areas.TryAdd(areaKey, area.Trim()))
+            {
+                // A name new to this file: is it one the portal knows? (The loading side supplies the known names.)
+                if (known is null)
+                {
+                    knownAreas.Wait(ct);
+                    known = knownAreas.Result;
+                }
+                if (!known.Contains(areaKey) && unknownAreas.Count <= limits.MaxUnknownAreas)
+                {
+                    unknownAreas.Add(area.Trim());
+                    if (unknownAreas.Count > limits.MaxUnknownAreas)
+                        scan.Problem(line, layout.AreaColumn, layout,
+                            $"More than {limits.MaxUnknownAreas} area names are neither London boroughs nor areas the portal knows " +
+                            $"({string.Join(", ", unknownAreas.Select(a => $"'{ImportProblem.Shown(a)}'"))}): is this the area column of an MPS extract? " +
+                            "(Import:Limits:MaxUnknownAreas)");
+                }
+            }
 
             long rowTotal = 0;
             if (layout.IsLong)
             {
-                var ok = TryCount(table[layout.ValueColumn!.Value], out var value);
-                if (!ok) scan.Problem(line, layout.ValueColumn, layout, $"'{table[layout.ValueColumn!.Value].ToString()}' is not a count (a whole number, 0 or more).");
-                var yearOk = int.TryParse(table[layout.YearColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1900 and <= 2200;
-                if (!yearOk) scan.Problem(line, layout.YearColumn, layout, $"'{table[layout.YearColumn!.Value].ToString()}' is not a year.");
+                var ok = ExtractCells.TryCount(table[layout.ValueColumn!.Value], out var value);
+                if (!ok) scan.Problem(line, layout.ValueColumn, layout, ExtractCells.CountProblem(table[layout.ValueColumn!.Value]));
+                var yearOk = int.TryParse(table[layout.YearColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1000 and <= 9999;
+                if (!yearOk) scan.Problem(line, layout.YearColumn, layout, $"'{ImportProblem.Shown(table[layout.YearColumn!.Value])}' is not a year (four digits).");
                 var monthOk = int.TryParse(table[layout.MonthColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12;
-                if (!monthOk) scan.Problem(line, layout.MonthColumn, layout, $"'{table[layout.MonthColumn!.Value].ToString()}' is not a month (1-12).");
-                if (yearOk && monthOk && area.Length > 0)
+                if (!monthOk) scan.Problem(line, layout.MonthColumn, layout, $"'{ImportProblem.Shown(table[layout.MonthColumn!.Value])}' is not a month (1 to 12).");
+                var ym = year * 100 + month;
+                if (yearOk && monthOk && (ym < ExtractLayout.EarliestMonth.ToYyyyMm() || ym > latestYyyyMm))
                 {
-                    var ym = year * 100 + month;
+                    scan.Problem(line, layout.YearColumn, layout, ExtractLayout.MonthProblem(year, month, latest)!);
+                    yearOk = false;
+                }
+                if (yearOk && monthOk && rowOk)
+                {
+                    if (duplicates.Add(areaKey, categoryKey, layout.SmallAreaColumn is { } s ? table[s] : default, year, month) is { } repeated)
+                        scan.Problem(line, null, layout, repeated);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
                     {
@@ -427,7 +474,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         lastCovered = (areaKey, ym);
                     }
                     // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
-                    if (ok && rowOk && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, SmallArea(table, layout, smallColumn), ym, value));
+                    if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, SmallArea(table, layout, smallColumn), ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
@@ -437,13 +484,15 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 for (var i = 0; i < monthValues.Length; i++)
                 {
                     var column = layout.MonthColumns[i].Column;
-                    if (TryCount(table[column], out monthValues[i])) rowTotal += monthValues[i];
+                    if (ExtractCells.TryCount(table[column], out monthValues[i])) rowTotal += monthValues[i];
                     else
                     {
                         allOk = false;
-                        scan.Problem(line, column, layout, $"'{table[column].ToString()}' is not a count (a whole number, 0 or more).");
+                        scan.Problem(line, column, layout, ExtractCells.CountProblem(table[column]));
                     }
                 }
+                if (rowOk && duplicates.Add(areaKey, categoryKey, layout.SmallAreaColumn is { } s ? table[s] : default, 0, 0) is { } repeated)
+                    scan.Problem(line, null, layout, repeated);
                 if (allOk && rowOk && rowTotal != 0)
                 {
                     var small = SmallArea(table, layout, smallColumn);
@@ -452,12 +501,12 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
             }
             // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
-            if (major.Length > 0 && minor.Length > 0 && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
+            if (rowOk && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
             {
                 ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, categoryKey, out var exists);
                 entry = exists ? entry with { Total = entry.Total + rowTotal } : (major.Trim(), minor.Trim(), rowTotal);
             }
-            if (major.Length > 0 && minor.Length > 0) lastCategory = categoryKey;
+            if (rowOk) lastCategory = categoryKey;
         }
         if (batch.Count > 0 && scan.ProblemCount == 0) queue.Add(batch.ToArray(), ct);
         if (!layout.IsLong)
@@ -465,22 +514,32 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 foreach (var m in scan.Months) scan.Covered.Add((a, m));
     }
 
-    private static string? SmallArea(IExtractTable table, ExtractLayout layout, ColumnMemo memo) =>
-        layout.SmallAreaColumn is { } column && table[column].Trim() is { Length: > 0 } cell ? memo.Get(cell) : null;
-
-    /// <summary>A count cell: a whole number, 0 or more ("12", "12.0" from spreadsheets).</summary>
-    internal static bool TryCount(ReadOnlySpan<char> cell, out int value)
+    /// <summary>A row with more or fewer values than the header: refused, unless the extra values are all empty (trailing commas).</summary>
+    private static bool Ragged(IExtractTable table, int width, long line, ExtractScan scan)
     {
-        cell = cell.Trim();
-        if (int.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out value)) return true;
-        if (cell.Length > 0 && decimal.TryParse(cell, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) && decimal.IsInteger(d) && d <= int.MaxValue)
+        if (table.ColumnCount > width)
         {
-            value = (int)d;
-            return true;
+            var extra = false;
+            for (var c = width; c < table.ColumnCount && !extra; c++) extra = !table[c].IsWhiteSpace();
+            if (!extra) return true;
         }
-        value = 0;
+        scan.Problem(line, null, null, $"The row has {table.ColumnCount} values; the header has {width}. (A comma inside an unquoted name, or a row cut short?)");
         return false;
     }
+
+    /// <summary>A name cell: not empty, not too long, on one line.</summary>
+    private static bool Name(string value, string what, int max, long line, int column, ExtractLayout layout, ExtractScan scan)
+    {
+        var t = value.AsSpan().Trim();
+        if (t.Length == 0) scan.Problem(line, column, layout, $"The {what} is empty.");
+        else if (t.ContainsAny('\n', '\r')) scan.Problem(line, column, layout, $"The {what} '{ImportProblem.Shown(t)}' runs over more than one line: a quote left open?");
+        else if (t.Length > max) scan.Problem(line, column, layout, $"The {what} '{ImportProblem.Shown(t)}' is {t.Length} characters long; at most {max} are accepted.");
+        else return true;
+        return false;
+    }
+
+    private static string? SmallArea(IExtractTable table, ExtractLayout layout, ColumnMemo memo) =>
+        layout.SmallAreaColumn is { } column && table[column].Trim() is { Length: > 0 } cell ? memo.Get(cell) : null;
 
     /// <summary>After a clean read: coverage, the measures recomputed, the report and the audit row, all in the transaction.</summary>
     private async Task<ImportReport> FinishAsync(ExtractScan scan, LoadState load, ExtractLayout layout, string fileName, string sha, string who, CancellationToken ct)

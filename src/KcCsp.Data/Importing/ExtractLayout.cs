@@ -31,50 +31,84 @@ public sealed record ExtractLayout
     private static readonly string[] MinorNames = ["minor category", "minortext", "subgroup", "minor_category"];
     private static readonly string[] SmallAreaNames = ["lsoa code", "lsoa_code", "wardcode", "ward code"];
 
-    /// <summary>The layout of a header row, or the problems that stop it being read.</summary>
-    public static ExtractLayout? Detect(IReadOnlyList<string> rawHeader, List<ImportProblem> problems)
+    /// <summary>The earliest month an extract may hold: MPS extracts start in 2008; anything before 2000 is a mistake.</summary>
+    public static readonly YearMonth EarliestMonth = new(2000, 1);
+
+    /// <summary>Why a (valid) calendar month cannot be in an extract: before <see cref="EarliestMonth"/> or after the current month.</summary>
+    public static string? MonthProblem(int year, int month, YearMonth latest)
+    {
+        var yyyymm = year * 100 + month;
+        if (yyyymm < EarliestMonth.ToYyyyMm())
+            return $"Month {year:D4}-{month:D2} is before {EarliestMonth}: an extract holds months from {EarliestMonth} to the current month.";
+        if (yyyymm > latest.ToYyyyMm())
+            return $"Month {year:D4}-{month:D2} is after the current month ({latest}): an extract holds months from {EarliestMonth} to the current month.";
+        return null;
+    }
+
+    /// <summary>The layout of a header row, or the problems that stop it being read. Problems found in a header that is
+    /// still readable (a duplicated or impossible month column) are added and the layout returned, so that the rows'
+    /// problems are listed too; the file is refused either way.</summary>
+    /// <param name="latest">The current month: a later month column is refused.</param>
+    public static ExtractLayout? Detect(IReadOnlyList<string> rawHeader, List<ImportProblem> problems, YearMonth latest)
     {
         var header = rawHeader.Select(h => h.Trim().TrimStart('\uFEFF').Trim()).ToList();
         var keys = header.Select(h => h.ToLowerInvariant()).ToList();
-        int? Find(string[] names)
+        int? Find(string[] names, string what)
         {
-            for (var i = 0; i < keys.Count; i++) if (names.Contains(keys[i])) return i;
-            return null;
+            int? found = null;
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (!names.Contains(keys[i])) continue;
+                if (found is null) found = i;
+                else problems.Add(new ImportProblem(1, i + 1, header[i], $"A second {what} column ('{header[i]}'; the first is column {found + 1}, '{header[found.Value]}'): which one holds the {what}?"));
+            }
+            return found;
         }
-        var area = Find(AreaNames);
-        var major = Find(MajorNames);
-        var minor = Find(MinorNames);
-        var small = Find(SmallAreaNames);
-        var value = Find(["value"]);
-        var year = Find(["year"]);
-        var month = Find(["month"]);
+        var area = Find(AreaNames, "area");
+        var major = Find(MajorNames, "major category");
+        var minor = Find(MinorNames, "minor category");
+        var small = Find(SmallAreaNames, "small-area code");
+        var value = Find(["value"], "value");
+        var year = Find(["year"], "year");
+        var month = Find(["month"], "month");
 
         var missing = new List<string>();
-        if (area is null) missing.Add("an area column (Borough, LookUp_BoroughName, BoroughName, BOCU or borough)");
-        if (major is null) missing.Add("a major category column (Major Category, MajorText, Group or major_category)");
-        if (minor is null) missing.Add("a minor category column (Minor Category, MinorText, SubGroup or minor_category)");
+        if (area is null) missing.Add("no area column (Borough, LookUp_BoroughName, BoroughName, BOCU or borough)");
+        if (major is null) missing.Add("no major category column (Major Category, MajorText, Group or major_category)");
+        if (minor is null) missing.Add("no minor category column (Minor Category, MinorText, SubGroup or minor_category)");
 
         var months = new List<(int, YearMonth)>();
         for (var i = 0; i < keys.Count; i++)
         {
-            if (keys[i].Length == 6 && int.TryParse(keys[i], NumberStyles.None, CultureInfo.InvariantCulture, out var yyyymm))
+            if (keys[i].Length == 6 && keys[i].All(char.IsAsciiDigit))
             {
+                var yyyymm = int.Parse(keys[i], NumberStyles.None, CultureInfo.InvariantCulture);
                 var (y, m) = (yyyymm / 100, yyyymm % 100);
-                if (m is >= 1 and <= 12 && y is >= 1900 and <= 2200) months.Add((i, new YearMonth(y, m)));
-                else problems.Add(new ImportProblem(1, i + 1, header[i], $"'{header[i]}' looks like a month column but is not a month (YYYYMM)."));
+                if (m is < 1 or > 12)
+                    problems.Add(new ImportProblem(1, i + 1, header[i], $"'{header[i]}' is not a month: a month column is YYYYMM, with the month from 01 to 12."));
+                else if (MonthProblem(y, m, latest) is { } problem)
+                    problems.Add(new ImportProblem(1, i + 1, header[i], problem));
+                else
+                    months.Add((i, new YearMonth(y, m)));
             }
         }
         var isLong = value is not null && year is not null && month is not null;
-        if (!isLong && months.Count == 0)
-            missing.Add("month columns (YYYYMM, e.g. 200804) or value, year and month columns");
+        if (!isLong && months.Count == 0 && !problems.Any(p => p.Line == 1 && p.Column is not null && header[p.Column.Value - 1].All(char.IsAsciiDigit)))
+            missing.Add("no month columns (YYYYMM, e.g. 200804) or value, year and month columns");
         if (missing.Count > 0)
         {
-            problems.Add(new ImportProblem(1, null, null,
-                $"The header does not look like an MPS crime extract: it has no {string.Join("; no ", missing)}. Header read: {string.Join(",", header.Take(12))}{(header.Count > 12 ? ",…" : "")}"));
+            var separator = header.Count == 1 ? new[] { ';', '\t', '|' }.FirstOrDefault(c => header[0].Contains(c)) : default;
+            problems.Add(new ImportProblem(1, null, null, separator != default
+                ? $"The header is one column with {(separator == '\t' ? "tabs" : $"'{separator}'")} in it: the file separates its values with {(separator == '\t' ? "tabs" : $"'{separator}'")}, not commas. Save it as comma-separated CSV."
+                : $"The header does not look like an MPS crime extract. It has {string.Join("; ", missing)}. Header read: {ImportProblem.Shown(string.Join(",", header.Take(12)), 300)}{(header.Count > 12 ? ",…" : "")}"));
             return null;
         }
-        var duplicates = months.GroupBy(m => m.Item2).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        foreach (var d in duplicates) problems.Add(new ImportProblem(1, null, null, $"Month {d.ToYyyyMm()} has more than one column."));
+        if (area is null || major is null || minor is null || (!isLong && months.Count == 0)) return null;
+        foreach (var g in months.GroupBy(m => m.Item2).Where(g => g.Count() > 1))
+        {
+            var columns = g.Select(m => m.Item1 + 1).ToList();
+            problems.Add(new ImportProblem(1, columns[1], header[columns[1] - 1], $"Month {g.Key} has {columns.Count} columns ({string.Join(", ", columns)}): each month may have one."));
+        }
 
         var named = new[] { area, major, minor, small }.Where(c => c is not null).Select(c => header[c!.Value]);
         var description = isLong
@@ -92,6 +126,14 @@ public sealed record ExtractLayout
 /// <summary>One thing wrong with a file: where (line, column) and what.</summary>
 public sealed record ImportProblem(long Line, int? Column, string? ColumnName, string Message)
 {
+    /// <summary>A value from the file as a message quotes it: at most <paramref name="max"/> characters, so a report
+    /// never echoes more of a file than a cell.</summary>
+    public static string Shown(ReadOnlySpan<char> value, int max = 40)
+    {
+        var clean = value.Length > max ? value[..max].ToString() + "…" : value.ToString();
+        return clean.ReplaceLineEndings("⏎");
+    }
+
     public override string ToString() => Column is null
         ? $"line {Line}: {Message}"
         : $"line {Line}, column {Column} ({ColumnName}): {Message}";

@@ -36,13 +36,16 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
         var old = await oldQuery.AsNoTracking().ToListAsync(ct);
         var previousImports = old.Select(v => v.ImportId).Distinct().Order().ToList();
 
-        // Which measures each alias counts towards.
+        // Which measures each alias counts towards. Every row of an extract is a notifiable offence: the all-categories
+        // measure (total notifiable offences) counts every name, mapped or not; the others wait for a mapping.
         var definitions = await db.MeasureCategories.AsNoTracking().ToListAsync(ct);
-        var measureIds = definitions.Select(d => d.MeasureId).Distinct().Order().ToArray();
-        var aliasMeasures = (await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).Select(a => new { a.Id, a.CategoryId }).ToListAsync(ct))
-            .ToDictionary(a => a.Id, a => definitions.Where(d => d.CategoryId == a.CategoryId).Select(d => d.MeasureId).ToArray());
+        var allCategories = await db.Measures.AsNoTracking().Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).Select(m => m.Id).ToArrayAsync(ct);
+        var measureIds = definitions.Select(d => d.MeasureId).Concat(allCategories).Distinct().Order().ToArray();
+        var aliasList = await db.CategoryAliases.AsNoTracking().Select(a => new { a.Id, a.CategoryId }).ToListAsync(ct);
+        var aliasMeasures = aliasList.ToDictionary(a => a.Id, a => definitions.Where(d => d.CategoryId == a.CategoryId).Select(d => d.MeasureId)
+            .Concat(allCategories).Distinct().ToArray());
 
-        var aliasCategory = await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).ToDictionaryAsync(a => a.Id, a => a.CategoryId!.Value, ct);
+        var aliasCategory = aliasList.Where(a => a.CategoryId != null).ToDictionary(a => a.Id, a => a.CategoryId!.Value);
 
         var values = new Dictionary<(int Measure, int Area, int Month), MeasureMonthValue>();
         foreach (var byImport in current.GroupBy(c => c.ImportId))
@@ -58,7 +61,7 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
 
             // The measures this import can report: those with a defining category among its counts.
             var present = sums.Select(s => aliasCategory.GetValueOrDefault(s.AliasId)).ToHashSet();
-            var reportable = measureIds.Where(m => definitions.Any(d => d.MeasureId == m && d.IsDefining && present.Contains(d.CategoryId))).ToArray();
+            var reportable = measureIds.Where(m => allCategories.Contains(m) || definitions.Any(d => d.MeasureId == m && d.IsDefining && present.Contains(d.CategoryId))).ToArray();
             foreach (var (areaId, month) in authoritative)
                 foreach (var m in reportable)
                     values[(m, areaId, month)] = new MeasureMonthValue { MeasureId = m, AreaId = areaId, Month = YearMonth.FromYyyyMm(month), ImportId = importId };

@@ -22,7 +22,7 @@ public class CategoryAlias
     public int Id { get; set; }
     public required string MajorName { get; set; }
     public required string MinorName { get; set; }
-    /// <summary>Comparison key of major and minor name (case, spacing and "&amp;" ignored): see <see cref="CategoryNames.Key"/>.</summary>
+    /// <summary>Comparison key of major and minor name (case, spacing, punctuation and the MPS's abbreviations ignored): see <see cref="CategoryNames.Key"/>.</summary>
     public required string Key { get; set; }
     /// <summary>Null while nobody has mapped it: its counts are kept, but no measure includes them.</summary>
     public int? CategoryId { get; set; }
@@ -140,10 +140,4 @@ public class NightlyImportRun
     /// <summary>One line per file or download: "inbox/x.csv: imported as #4", "url: unchanged (304)".</summary>
     public string Log { get; set; } = "";
     public bool Succeeded { get; set; }
-}
-
-/// <summary>Normalises category names the way <see cref="AreaNames"/> does area names.</summary>
-public static class CategoryNames
-{
-    public static string Key(string major, string minor) => AreaNames.Key(major) + "|" + AreaNames.Key(minor);
 }

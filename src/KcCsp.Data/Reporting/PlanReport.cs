@@ -75,6 +75,9 @@ public sealed record MeasureRow
     public SignificanceResult? Significance { get; init; }
     /// <summary>The plan's own figures for the same periods, when the value shown now comes from somewhere else.</summary>
     public PublishedRow? Published { get; init; }
+    /// <summary>Changes in the MPS's categories between the two periods' months that touch the categories this measure counts,
+    /// and whether the comparison still compares like with like. Empty when it crosses none.</summary>
+    public IReadOnlyList<TaxonomyCrossing> TaxonomyChanges { get; init; } = [];
 
     public FinancialYear FinancialYear => Periods.Current.From.FinancialYear;
     public decimal? Value => Current?.Value;

@@ -25,7 +25,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     /// <summary>The plan's report for its home area.</summary>
     public async Task<PlanReport> HomeReportAsync(ReportingPeriod period, CancellationToken ct = default)
     {
-        var stamp = await version.CurrentAsync(ct);
+        var stamp = (await version.CurrentAsync(ct)).Reports;
         var today = Today.Of(clock);
         var key = (nameof(PlanReport), stamp, today, period);
         if (cache.TryGetValue(key, out PlanReport? kept) && kept is not null) return kept;
@@ -134,6 +134,7 @@ internal sealed class ReportInputs
     private Dictionary<(int Area, int Year), Population> populations = [];
     private Dictionary<int, string> importFiles = [];
     private ILookup<(int Measure, FinancialYear Year), Target> targetsByYear = null!;
+    private ILookup<int, string> categoryCodes = null!;
     public List<Target> Targets { get; private set; } = [];
 
     /// <param name="toMonth">The last month of the report's period: values are read from April of the year before to it.</param>
@@ -154,8 +155,11 @@ internal sealed class ReportInputs
         var importIds = monthValues.Select(v => v.ImportId).Distinct().ToList();
         var files = importIds.Count == 0 ? [] : await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id))
             .Select(i => new { i.Id, i.FileName }).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
+        var categories = await (from mc in db.MeasureCategories join c in db.CrimeCategories on mc.CategoryId equals c.Id
+                                select new { mc.MeasureId, c.Code }).ToListAsync(ct);
         return new ReportInputs
         {
+            categoryCodes = categories.ToLookup(c => c.MeasureId, c => c.Code),
             measures = measures.ToDictionary(m => m.Id),
             ranked = areas.Where(a => a.InLondonRanking).ToList(),
             area = area,
@@ -228,6 +232,8 @@ internal sealed class ReportInputs
             ProjectedYearEnd = projected,
             Significance = significance,
             Published = Published(measure, periods, current),
+            // A rate counts the categories of its count measure.
+            TaxonomyChanges = Reporting.TaxonomyChanges.CrossedBy(periods, categoryCodes[measure.RateOfMeasureId ?? measure.Id].ToHashSet()),
         };
     }
 

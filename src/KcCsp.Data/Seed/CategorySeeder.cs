@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace KcCsp.Data.Seed;
 
-internal sealed record CategorySeedFile(List<CategorySeed> Categories, List<AliasSeed> Aliases, Dictionary<string, List<string>> Measures);
+internal sealed record CategorySeedFile(List<CategorySeed> Categories, List<AliasSeed> Aliases, Dictionary<string, List<string>> Measures,
+    List<TaxonomyChangeSeed>? TaxonomyChanges);
+
+internal sealed record TaxonomyChangeSeed(string From, string Title, string Explanation, List<string> Categories);
 
 internal sealed record CategorySeed(string Code, string Name, string MajorGroup);
 
@@ -25,11 +28,13 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         var categories = await db.CrimeCategories.ToDictionaryAsync(c => c.Code, ct);
+        var added = new List<CrimeCategory>();
         foreach (var c in seed.Categories.Where(c => !categories.ContainsKey(c.Code)))
         {
             var category = new CrimeCategory { Code = c.Code, Name = c.Name, MajorGroup = c.MajorGroup };
             db.CrimeCategories.Add(category);
             categories.Add(c.Code, category);
+            added.Add(category);
         }
 
         var aliasKeys = (await db.CategoryAliases.Select(a => a.Key).ToListAsync(ct)).ToHashSet();
@@ -51,6 +56,13 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
         // A measure's definition is seeded once; after that it belongs to the analysts.
         var measures = await db.Measures.Where(m => seed.Measures.Keys.Contains(m.Code)).ToListAsync(ct);
         var defined = (await db.MeasureCategories.Select(mc => mc.MeasureId).Distinct().ToListAsync(ct)).ToHashSet();
+        // A category a later seed adds (the 2023 burglary split) joins the already-defined measures the seed lists it under.
+        foreach (var measure in measures.Where(m => defined.Contains(m.Id)))
+        {
+            var codes = seed.Measures[measure.Code];
+            foreach (var category in added.Where(c => codes.Contains("*") || codes.Contains(c.Code) || codes.Contains("+" + c.Code)))
+                db.MeasureCategories.Add(new MeasureCategory { MeasureId = measure.Id, CategoryId = category.Id, IsDefining = !codes.Contains("+" + category.Code) });
+        }
         foreach (var measure in measures.Where(m => !defined.Contains(m.Id)))
         {
             var codes = seed.Measures[measure.Code];

@@ -15,12 +15,41 @@ public static class CliApp
     /// <summary>Shared with the JSON API (`/api`), so both print the same fields the same way.</summary>
     public static JsonSerializerOptions Json => Features.PortalJson.Options;
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    /// <summary>
+    /// Whether the arguments are for the command line rather than the web server: a first argument that is a word (not
+    /// an option such as --urls, nor a setting such as urls=...) names a verb, known or not — a misspelt verb must
+    /// not start the portal.
+    /// </summary>
+    public static bool IsCommandLine(string[] args) =>
+        args.Length > 0 && (Verbs.Contains(args[0]) || (!args[0].StartsWith('-') && !args[0].Contains('=')));
+
+    /// <summary>The verb a mistyped one was probably meant to be.</summary>
+    private static string? Closest(string typed) =>
+        Verbs.Select(v => (Verb: v, Distance: Distance(typed.ToLowerInvariant(), v))).Where(x => x.Distance <= Math.Max(2, x.Verb.Length / 3))
+            .OrderBy(x => x.Distance).Select(x => x.Verb).FirstOrDefault();
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null, TextReader? stdin = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
+        if (args.Length > 0 && !Verbs.Contains(args[0]) && !args[0].StartsWith('-'))
+        {
+            var guess = Closest(args[0]);
+            await stderr.WriteLineAsync($"'{args[0]}' is not a command.{(guess is null ? "" : $" Did you mean '{guess}'?")}");
+            await stderr.WriteLineAsync($"The commands are: {string.Join(", ", Verbs)} (each with --help). With no command, the portal starts.");
+            return 2;
+        }
         var root = new RootCommand("KcCsp: the Community Safety Partnership's performance portal.");
 
         var migrate = new Command("migrate", "Create or migrate the database and load the plan, then exit.");
@@ -84,8 +113,39 @@ public static class CliApp
         root.Subcommands.Add(ImportCommands.ImportPopulation(() => BuildHost(configure), stdout, stderr));
 
         var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Bad input is exit code 2, like every other refusal of the command line.
+            foreach (var error in parseResult.Errors) await stderr.WriteLineAsync(error.Message);
+            await stderr.WriteLineAsync($"Usage: see `{string.Join(' ', args.Take(1))} --help`.");
+            return 2;
+        }
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
+
+    /// <summary>
+    /// The folder the user typed the command in, against which relative paths are resolved. `dotnet run --project
+    /// src/KcCsp.Web` starts the process in the project folder, not the user's: when the process runs in the project
+    /// folder of a source checkout and the shell's PWD names another folder, that is the user's. Otherwise (a published
+    /// build, or a command run in the project folder itself) it is the current directory.
+    /// </summary>
+    public static string CallerDirectory()
+    {
+        var current = Environment.CurrentDirectory;
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        if (string.IsNullOrEmpty(shell) || !Path.IsPathFullyQualified(shell) || !Directory.Exists(shell)) return current;
+        var project = PortalSetup.ContentRoot();
+        var inProject = File.Exists(Path.Combine(project, "KcCsp.Web.csproj")) && SameFolder(current, project);
+        return inProject && !SameFolder(shell, current) ? shell : current;
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>A path given on the command line, as the user meant it (see <see cref="CallerDirectory"/>).</summary>
+    public static string ResolvePath(string path) =>
+        Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path, CallerDirectory());
 
     private static IHost BuildHost(Action<IHostApplicationBuilder>? configure)
     {

@@ -17,10 +17,11 @@ internal static class ImportCommands
         var command = new Command("import", "Import an MPS crime extract: validate it, load it in one transaction, recompute every crime measure.") { path, json };
         command.SetAction(async (parse, ct) =>
         {
-            var file = parse.GetValue(path)!;
+            var given = parse.GetValue(path)!;
+            var file = CliApp.ResolvePath(given);
             if (!File.Exists(file))
             {
-                await stderr.WriteLineAsync($"{file}: no such file.");
+                await stderr.WriteLineAsync(Directory.Exists(file) ? $"{given}: is a folder, not a file." : $"{given}: no such file (looked for {file}).");
                 return 2;
             }
             using var host = buildHost();
@@ -75,10 +76,11 @@ internal static class ImportCommands
         var command = new Command("import-population", "Load borough populations (for rates per 1,000 and the London rank).") { path };
         command.SetAction(async (parse, ct) =>
         {
-            var file = parse.GetValue(path)!;
+            var given = parse.GetValue(path)!;
+            var file = CliApp.ResolvePath(given);
             if (!File.Exists(file))
             {
-                await stderr.WriteLineAsync($"{file}: no such file.");
+                await stderr.WriteLineAsync(Directory.Exists(file) ? $"{given}: is a folder, not a file." : $"{given}: no such file (looked for {file}).");
                 return 2;
             }
             using var host = buildHost();

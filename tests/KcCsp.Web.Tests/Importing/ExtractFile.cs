@@ -16,7 +16,7 @@ public sealed class ExtractFile
         var lines = File.ReadLines(path, Encoding.UTF8).Select(l => l.TrimStart('\uFEFF')).Where(l => l.Length > 0).ToList();
         var header = Split(lines[0]);
         int Col(params string[] names) => header.FindIndex(h => names.Contains(h, StringComparer.OrdinalIgnoreCase));
-        var (area, major, minor) = (Col("Borough", "LookUp_BoroughName"), Col("Major Category", "MajorText"), Col("Minor Category", "MinorText"));
+        var (area, major, minor) = (Col("Borough", "LookUp_BoroughName", "BoroughName", "BOCU"), Col("Major Category", "MajorText", "Group"), Col("Minor Category", "MinorText", "SubGroup"));
         var months = header.Select((h, i) => (h, i)).Where(x => x.h.Length == 6 && x.h.All(char.IsAsciiDigit)).ToList();
         var counts = new Dictionary<(string, string, string, int), int>();
         foreach (var line in lines.Skip(1))

@@ -55,7 +55,7 @@ public sealed class ImportKillTests
     }
 
     /// <summary>src/KcCsp.Web's own build output, next to this test's (same configuration).</summary>
-    private static string WebDll()
+    internal static string WebDll()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name; // bin/<Configuration>/net10.0
@@ -67,7 +67,7 @@ public sealed class ImportKillTests
         throw new FileNotFoundException("KcCsp.Web.dll not found beside the test's build output.");
     }
 
-    private static async Task<Dictionary<string, long>> SnapshotAsync(string connectionString)
+    internal static async Task<Dictionary<string, long>> SnapshotAsync(string connectionString)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -76,7 +76,8 @@ public sealed class ImportKillTests
         {
             "SELECT COUNT(*) FROM CrimeImports", "SELECT COUNT(*) FROM CrimeCounts", "SELECT COALESCE(SUM(Count), 0) FROM CrimeCounts",
             "SELECT COUNT(*) FROM ImportCoverages", "SELECT COUNT(*) FROM MeasureMonthValues", "SELECT COALESCE(SUM(Value), 0) FROM MeasureMonthValues",
-            "SELECT COUNT(*) FROM CategoryAliases", "SELECT COUNT(*) FROM Areas",
+            "SELECT COUNT(*) FROM CategoryAliases", "SELECT COUNT(*) FROM Areas", "SELECT COUNT(*) FROM ImportAliases",
+            "SELECT COUNT(*) FROM AuditEntries", "SELECT COALESCE(MAX(Id), 0) FROM CrimeImports",
         })
         {
             await using var cmd = connection.CreateCommand();

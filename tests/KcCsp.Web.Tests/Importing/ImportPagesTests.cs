@@ -64,13 +64,13 @@ public sealed class ImportPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_bad_upload_gets_422_and_the_validation_report()
+    public async Task A_bad_upload_gets_400_and_the_validation_report()
     {
         var client = await factory.SignedInClientAsync("Analyst");
         var page = await client.GetStringAsync("/imports");
         var response = await client.PostAsync("/imports", Upload(Token(page), "bad.csv",
             "Borough,Major Category,Minor Category,200904\nKensington and Chelsea,Burglary,Burglary in a Dwelling,lots\n"));
-        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var html = await response.Content.ReadAsStringAsync();
         html.Should().Contain("data-validation-report").And.Contain("lots").And.Contain("is not a count").And.Contain("2 (Borough)".Replace("2 (Borough)", "4 (200904)"));
         (await client.GetStringAsync("/imports")).Should().Contain("No extract has been imported yet.");

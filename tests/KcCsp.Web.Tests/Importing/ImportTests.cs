@@ -270,7 +270,7 @@ public sealed class ImportTests : IAsyncLifetime
         stderr.Should().Contain("3 problems")
             .And.Contain("line 2, column 5 (200905): 'x' is not a count")
             .And.Contain("line 3, column 1 (Borough): The area name is empty")
-            .And.Contain("line 4, column 4 (200904): '-3' is not a count");
+            .And.Contain("line 4, column 4 (200904): '-3' is negative");
 
         var (exit2, _, stderr2) = await factory.RunCliAsync("import", Path.Combine(factory.WorkDirectory, "bad.csv"), "--json");
         exit2.Should().Be(2, stderr2);
@@ -287,20 +287,44 @@ public sealed class ImportTests : IAsyncLifetime
         await File.WriteAllTextAsync(path, "Name,Value\nx,1\n");
         var (exit, _, stderr) = await factory.RunCliAsync("import", path);
         exit.Should().Be(2);
-        stderr.Should().Contain("line 1").And.Contain("no an area column");
+        stderr.Should().Contain("line 1").And.Contain("It has no area column");
     }
 
     [Theory]
     [InlineData("GROUP,SUBGROUP,BOCU,200904\r\nBURGLARY,RES BURGLARY OF A HOME,KENSINGTON AND CHELSEA,7\r\n")]
     [InlineData("\uFEFFWardCode,WardName,Borough,Major Category,Minor Category,200904\nE05009388,Abingdon,Kensington and Chelsea,Burglary,Burglary - Residential,3\nE05009389,Brompton,Kensington and Chelsea,Burglary,Burglary - Residential,4\n")]
     [InlineData("lsoa_code,borough,major_category,minor_category,value,year,month\r\nE01002815,Kensington and Chelsea,Burglary,Burglary in a Dwelling,5,2009,4\r\nE01002816,Kensington and Chelsea,Burglary,Burglary in a Dwelling,2,2009,4\r\n")]
-    public async Task Every_layout_is_read(string content)
+    [InlineData("MajorText,MinorText,LookUp_BoroughName,200904\r\nBurglary,Domestic Burglary,Kensington and Chelsea,7\r\n")]
+    [InlineData("MajorText,MinorText,BoroughName,200904\r\nBurglary,Domestic Burglary,KENSINGTON AND CHELSEA,7\r\nBurglary,Domestic Burglary,Westminster,2\r\nBurglary,Domestic Burglary,Unknown,1\r\n", "Unknown")]
+    [InlineData("Borough,Major Category,Minor Category,200904\nKensington and Chelsea,Burglary,Burglary in a Dwelling,7\n")]
+    [InlineData("LSOA Code,LSOA Name,Borough,Major Category,Minor Category,200904\r\nE01002815,K&C 001A,Kensington and Chelsea,Burglary,Burglary in a Dwelling,5\r\nE01002816,K&C 001B,Kensington and Chelsea,Burglary,Burglary in a Dwelling,2\r\n")]
+    [InlineData("Ward Code,WardName,Borough,Major Category,Minor Category,200904\r\nE05009388,Abingdon,Kensington and Chelsea,Burglary,Burglary in a Dwelling,6\r\nE05009389,Brompton,Kensington and Chelsea,Burglary,Burglary in a Dwelling,1\r\n")]
+    [InlineData("lsoa code,borough,major_category,minor_category,value,year,month\r\nE01002815,Kensington and Chelsea,Burglary,Burglary in a Dwelling,5,2009,4\r\nE01002815,Kensington and Chelsea,Burglary,Burglary in a Dwelling,2,2009,5\r\nE01002816,Kensington and Chelsea,Burglary,Burglary in a Dwelling,2,2009,4\r\n")]
+    public async Task Every_layout_is_read(string content, string? newArea = null)
     {
         var path = Path.Combine(factory.WorkDirectory, "layout.csv");
         await File.WriteAllTextAsync(path, content);
         var json = await ImportAsync(factory, path);
         json.GetProperty("report").GetProperty("unmappedCategories").GetArrayLength().Should().Be(0);
-        json.GetProperty("report").GetProperty("newAreas").GetArrayLength().Should().Be(0);
+        json.GetProperty("report").GetProperty("newAreas").EnumerateArray().Select(a => a.GetString()).Should().Equal(newArea is null ? [] : [newArea]);
+        (await MeasureAsync(factory, "residential-burglary", toMonth: 4)).GetProperty("value").GetDecimal().Should().Be(7);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("windows-1252")]
+    [InlineData("utf-8-bom")]
+    public async Task Utf16_and_latin1_files_are_read_as_written(string encodingName)
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var text = "Borough,Major Category,Minor Category,200904\r\nKensington and Chelsea,Burglary,Burglary in a Dwelling,7\r\n"
+            + "Kensington and Chelsea,Burglary,Cambriolage – café,1\r\n";
+        var encoding = encodingName == "utf-8-bom" ? new System.Text.UTF8Encoding(true) : System.Text.Encoding.GetEncoding(encodingName);
+        var path = Path.Combine(factory.WorkDirectory, "encoded.csv");
+        await File.WriteAllBytesAsync(path, [.. encoding.GetPreamble(), .. encoding.GetBytes(text)]);
+        var json = await ImportAsync(factory, path);
+        json.GetProperty("report").GetProperty("unmappedCategories")[0].GetProperty("minorCategory").GetString().Should().Be("Cambriolage – café");
         (await MeasureAsync(factory, "residential-burglary", toMonth: 4)).GetProperty("value").GetDecimal().Should().Be(7);
     }
 

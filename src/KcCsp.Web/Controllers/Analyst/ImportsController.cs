@@ -27,7 +27,8 @@ public sealed class ImportsController(ImportPages pages) : Controller
         var outcome = await pages.UploadAsync(file, Who, ct);
         if (outcome.Kind == ImportOutcomeKind.Invalid)
         {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            // The file is the request's content: a file that is not a valid extract is a bad request.
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return View("Index", await pages.IndexAsync(outcome, ct: ct));
         }
         return RedirectToAction(nameof(Details), new { id = outcome.ImportId, notice = outcome.Message });

@@ -43,6 +43,9 @@ public sealed record MeasureComparison
     public string? SourceNote { get; init; }
     /// <summary>The plan's own figures for the same period, where the plan has them and another source now supplies the value.</summary>
     public PublishedView? Published { get; init; }
+    /// <summary>Changes in the MPS's categories that lie between the two periods' months, for the categories this measure counts:
+    /// whether the comparison still compares like with like. Empty when it crosses none.</summary>
+    public IReadOnlyList<TaxonomyChangeView> TaxonomyChanges { get; init; } = [];
 
     public static MeasureComparison From(MeasureRow r) => new()
     {
@@ -71,11 +74,15 @@ public sealed record MeasureComparison
         Published = r.Published is { } p
             ? new PublishedView(p.Value, p.Previous, p.ChangePercent, p.LondonRank?.Phrase, TargetStatusText.Word(p.Status))
             : null,
+        TaxonomyChanges = r.TaxonomyChanges.Select(c => new TaxonomyChangeView(c.Change.From.ToString(), c.Change.Title, c.LikeForLike, c.Statement, c.Change.Explanation)).ToList(),
     };
 
     /// <summary>Drops trailing zeros that storage adds (3374.0000 → 3374), so counts print as whole numbers.</summary>
     private static decimal? Tidy(decimal? value) => value / 1.000000000000000000000000000000000m;
 }
+
+/// <summary>A taxonomy change a comparison crosses: from which month, what changed, and whether the comparison stays like for like.</summary>
+public sealed record TaxonomyChangeView(string From, string Title, bool LikeForLike, string Statement, string Explanation);
 
 public sealed record TargetView(string Form, decimal Value, string AsPrinted, string Set);
 

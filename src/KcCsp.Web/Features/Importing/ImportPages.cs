@@ -16,7 +16,8 @@ public sealed record ImportDetailsViewModel(ImportRow Import, string Sha256, str
 
 public sealed record AliasRow(int Id, string Major, string Minor, int? CategoryId, string? MappedBy, DateTimeOffset? MappedAt);
 
-public sealed record CategoriesViewModel(IReadOnlyList<AliasRow> Aliases, IReadOnlyList<CrimeCategory> Categories, IReadOnlyDictionary<int, IReadOnlyList<string>> MeasuresByCategory, string? Notice);
+public sealed record CategoriesViewModel(IReadOnlyList<AliasRow> Aliases, IReadOnlyList<CrimeCategory> Categories, IReadOnlyDictionary<int, IReadOnlyList<string>> MeasuresByCategory, string? Notice,
+    IReadOnlyDictionary<int, IReadOnlyList<CategorySuggestion>> Suggestions);
 
 /// <summary>The analysts' import pages: uploads, history, rollback, category mapping, populations.</summary>
 public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, ImportHistory history, CategoryMapping mapping, PopulationImporter populations)
@@ -50,11 +51,15 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
     /// <summary>Saves the upload to a temporary file (memory stays flat whatever its size), then imports it.</summary>
     public async Task<ImportOutcome> UploadAsync(IFormFile? file, string who, CancellationToken ct)
     {
-        if (file is null || file.Length == 0)
+        if (file is null)
             return new ImportOutcome(ImportOutcomeKind.Invalid, "Choose a CSV or Excel file to upload.",
                 Validation: new ValidationReport("(no file)", 1, [new ImportProblem(0, null, null, "No file was uploaded.")]));
-        var name = Path.GetFileName(file.FileName);
-        var temp = Path.Combine(Path.GetTempPath(), $"kccsp-upload-{Guid.NewGuid():N}{Path.GetExtension(name)}");
+        var name = Path.GetFileName(file.FileName.Replace('\\', '/'));
+        if (string.IsNullOrWhiteSpace(name)) name = "upload.csv";
+        if (file.Length == 0)
+            return new ImportOutcome(ImportOutcomeKind.Invalid, $"{name} was not imported: 1 problem found. Nothing was written.",
+                Validation: new ValidationReport(name, 1, [new ImportProblem(1, null, null, "The file is empty: there is no header line.")]));
+        var temp = Path.Combine(Path.GetTempPath(), $"kccsp-upload-{Guid.NewGuid():N}");
         try
         {
             await using (var target = File.Create(temp)) await file.CopyToAsync(target, ct);
@@ -83,14 +88,22 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
         }
     }
 
+    /// <summary>How many unmapped names the Categories page suggests categories for.</summary>
+    public const int SuggestionsShown = 300;
+
     public async Task<CategoriesViewModel> CategoriesAsync(string? notice, CancellationToken ct)
     {
         var aliases = await db.CategoryAliases.AsNoTracking().OrderBy(a => a.CategoryId != null).ThenBy(a => a.MajorName).ThenBy(a => a.MinorName)
             .Select(a => new AliasRow(a.Id, a.MajorName, a.MinorName, a.CategoryId, a.MappedBy, a.MappedAt)).ToListAsync(ct);
         var categories = await db.CrimeCategories.AsNoTracking().OrderBy(c => c.MajorGroup).ThenBy(c => c.Name).ToListAsync(ct);
         var measures = await (from mc in db.MeasureCategories join m in db.Measures on mc.MeasureId equals m.Id select new { mc.CategoryId, m.Name }).ToListAsync(ct);
+        // The closest categories for each unmapped name (the first few hundred: a page, not a batch job).
+        var mapped = aliases.Where(a => a.CategoryId is not null).Select(a => (a.Major, a.Minor, a.CategoryId!.Value));
+        var suggestions = new CategorySuggestions(categories, mapped);
+        var suggested = aliases.Where(a => a.CategoryId is null).Take(SuggestionsShown)
+            .ToDictionary(a => a.Id, a => suggestions.For(a.Major, a.Minor));
         return new CategoriesViewModel(aliases, categories,
-            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice);
+            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice, suggested);
     }
 
     public async Task<string> MapAsync(int aliasId, int? categoryId, string who, CancellationToken ct)

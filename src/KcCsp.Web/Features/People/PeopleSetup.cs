@@ -39,8 +39,12 @@ public static class PeopleSetup
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
+            // An absolute lifetime: a session ends this long after sign-in, however busy (Sessions:Lifetime, default 8 hours).
+            o.ExpireTimeSpan = builder.Configuration.GetValue("Sessions:Lifetime", TimeSpan.FromHours(8));
+            o.SlidingExpiration = false;
+            // Every request checks the cookie's security stamp against the user's, by primary key: signing out, a
+            // lock or a role change (each renews the stamp) ends every copy of the cookie at once, on every instance.
+            o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
             // A signed-in user without the role gets a plain 403 page, not a redirect to a sign-in form they have passed.
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
@@ -55,8 +59,6 @@ public static class PeopleSetup
                 return Task.CompletedTask;
             };
         });
-        // A locked user or changed role takes effect within a minute, not at the default half hour.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "kccsp.antiforgery";

@@ -61,6 +61,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         var agency = string.IsNullOrWhiteSpace(input.Agency) ? "" : Agencies.Find(input.Agency);
         if (agency is null) return Result.Invalid($"Agency '{input.Agency}' is not one of {string.Join(", ", Agencies.All)}.");
         var current = await users.GetRolesAsync(user);
+        if (current.Contains(Roles.Admin) && role != Roles.Admin && await KeepsAnAdministratorAsync(user, who, "take the Admin role from") is { } refused)
+            return refused;
         var before = PeopleData.Snapshot(user, string.Join(", ", current));
 
         await using var tx = await db.Database.BeginTransactionAsync();
@@ -81,11 +83,31 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         return new Result(Outcome.Done);
     }
 
+    /// <summary>
+    /// Nobody locks or demotes themselves (they would lose the page they are on), and the last administrator who is
+    /// not locked stays one: without them nobody could manage users again short of the command line.
+    /// </summary>
+    /// <returns>Why the change is refused, or null when it may go ahead.</returns>
+    private async Task<Result?> KeepsAnAdministratorAsync(PortalUser user, string who, string change, bool isAdmin = true)
+    {
+        if (string.Equals(user.UserName, who, StringComparison.OrdinalIgnoreCase))
+            return Result.Invalid($"You cannot {change} yourself; another administrator can.");
+        if (!isAdmin) return null;
+        var now = clock.GetUtcNow();
+        var otherActiveAdmins = (await users.GetUsersInRoleAsync(Roles.Admin))
+            .Count(u => u.Id != user.Id && !(u.LockoutEnd is { } end && end > now));
+        return otherActiveAdmins == 0
+            ? Result.Invalid($"You cannot {change} {user.Email}: they are the only administrator who is not locked. Make another administrator first.")
+            : null;
+    }
+
     public async Task<Result> SetLockedAsync(string id, bool locked, string who)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return Result.NotFound;
-        var role = string.Join(", ", await users.GetRolesAsync(user));
+        var roles = await users.GetRolesAsync(user);
+        if (locked && await KeepsAnAdministratorAsync(user, who, "lock", isAdmin: roles.Contains(Roles.Admin)) is { } refused) return refused;
+        var role = string.Join(", ", roles);
         var before = PeopleData.Snapshot(user, role);
         await using var tx = await db.Database.BeginTransactionAsync();
         if (locked)

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace KcCsp.Data.Sqlite.Migrations
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
+namespace KcCsp.Data.SqlServer.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,12 +17,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Areas",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    InLondonRanking = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    Name = table.Column<string>(type: "nvarchar(120)", maxLength: 120, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    InLondonRanking = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -31,10 +33,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -45,23 +47,23 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Agency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Agency = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -72,15 +74,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    User = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Entity = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Before = table.Column<string>(type: "TEXT", nullable: true),
-                    After = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    User = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Entity = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Before = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    After = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -91,11 +93,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeCategories",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    MajorGroup = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    MajorGroup = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -106,24 +108,24 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeImports",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    Trigger = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Layout = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Rows = table.Column<long>(type: "INTEGER", nullable: false),
-                    CountsStored = table.Column<long>(type: "INTEGER", nullable: false),
-                    FirstMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    MonthCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    RolledBackAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RolledBackBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ReportJson = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FileName = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    Sha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ImportedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Trigger = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Layout = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    Rows = table.Column<long>(type: "bigint", nullable: false),
+                    CountsStored = table.Column<long>(type: "bigint", nullable: false),
+                    FirstMonth = table.Column<int>(type: "int", nullable: false),
+                    LastMonth = table.Column<int>(type: "int", nullable: false),
+                    MonthCount = table.Column<int>(type: "int", nullable: false),
+                    AreaCount = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    RolledBackAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ReportJson = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -131,12 +133,26 @@ namespace KcCsp.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FriendlyName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Xml = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataVersions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false),
-                    Stamp = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ChangedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false),
+                    Stamp = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -147,14 +163,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportSourceStates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    ETag = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    LastModified = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    LastSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LastOutcome = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Url = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    ETag = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: true),
+                    LastModified = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    LastSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    LastCheckedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastOutcome = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -165,12 +181,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "NightlyImportRuns",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    FinishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    Log = table.Column<string>(type: "TEXT", nullable: false),
-                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Log = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Succeeded = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -181,17 +197,17 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Plans",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Partnership = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Years = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    ExecutiveSummary = table.Column<string>(type: "TEXT", nullable: false),
-                    AboutThePlan = table.Column<string>(type: "TEXT", nullable: false),
-                    ReportingYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    ReportingToMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    HomeAreaId = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Partnership = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Years = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    ExecutiveSummary = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    AboutThePlan = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ReportingYear = table.Column<int>(type: "int", nullable: false),
+                    ReportingToMonth = table.Column<int>(type: "int", nullable: false),
+                    HomeAreaId = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -208,12 +224,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Populations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Year = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<long>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    Year = table.Column<int>(type: "int", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -230,11 +246,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -251,16 +267,16 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ApiTokens",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
-                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(120)", maxLength: 120, nullable: false),
+                    Prefix = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -277,11 +293,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -298,10 +314,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -318,8 +334,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    RoleId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -342,10 +358,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -362,15 +378,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CategoryAliases",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MajorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    MinorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 420, nullable: false),
-                    CategoryId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    MappedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    MappedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    MajorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    MinorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(420)", maxLength: 420, nullable: false),
+                    CategoryId = table.Column<int>(type: "int", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    MappedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    MappedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -387,14 +403,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ImportId = table.Column<int>(type: "int", nullable: false),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    Count = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -411,9 +427,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportCoverages",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false)
+                    ImportId = table.Column<int>(type: "int", nullable: false),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -430,15 +446,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Priorities",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PlanId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Aim = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Introduction = table.Column<string>(type: "TEXT", nullable: false),
-                    Narrative = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PlanId = table.Column<int>(type: "int", nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Aim = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Introduction = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Narrative = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -455,9 +471,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportAliases",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Total = table.Column<long>(type: "INTEGER", nullable: false)
+                    ImportId = table.Column<int>(type: "int", nullable: false),
+                    AliasId = table.Column<int>(type: "int", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -480,18 +496,18 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Actions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Theme = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    Detail = table.Column<string>(type: "TEXT", nullable: false),
-                    LeadAgency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PriorityId = table.Column<int>(type: "int", nullable: false),
+                    Theme = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    Detail = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    LeadAgency = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    FinancialYear = table.Column<int>(type: "int", nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "int", nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -508,18 +524,18 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Measures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", nullable: false),
-                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Polarity = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: true),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsHeadline = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RateOfMeasureId = table.Column<int>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(80)", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Unit = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Polarity = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    PriorityId = table.Column<int>(type: "int", nullable: true),
+                    SortOrder = table.Column<int>(type: "int", nullable: false),
+                    IsHeadline = table.Column<bool>(type: "bit", nullable: false),
+                    RateOfMeasureId = table.Column<int>(type: "int", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -542,13 +558,13 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "PriorityReviews",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    Heading = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Comments = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PriorityId = table.Column<int>(type: "int", nullable: false),
+                    FinancialYear = table.Column<int>(type: "int", nullable: false),
+                    SortOrder = table.Column<int>(type: "int", nullable: false),
+                    Heading = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Comments = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -565,8 +581,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ActionOwners",
                 columns: table => new
                 {
-                    OwnedActionsId = table.Column<int>(type: "INTEGER", nullable: false),
-                    OwnersId = table.Column<string>(type: "TEXT", nullable: false)
+                    OwnedActionsId = table.Column<int>(type: "int", nullable: false),
+                    OwnersId = table.Column<string>(type: "nvarchar(450)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -589,16 +605,16 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ActionUpdates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
-                    Commentary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    AuthorId = table.Column<string>(type: "TEXT", nullable: true),
-                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ActionId = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "int", nullable: false),
+                    Commentary = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    AuthorId = table.Column<string>(type: "nvarchar(450)", nullable: true),
+                    AuthorName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -621,19 +637,19 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Figures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    From = table.Column<int>(type: "INTEGER", nullable: false),
-                    To = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    SourceNote = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    PublishedLondonRank = table.Column<int>(type: "INTEGER", nullable: true),
-                    PublishedStatus = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    EnteredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EnteredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    MeasureId = table.Column<int>(type: "int", nullable: false),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    From = table.Column<int>(type: "int", nullable: false),
+                    To = table.Column<int>(type: "int", nullable: false),
+                    Value = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    SourceNote = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    PublishedLondonRank = table.Column<int>(type: "int", nullable: true),
+                    PublishedStatus = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
+                    EnteredBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EnteredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -656,9 +672,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "MeasureCategories",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsDefining = table.Column<bool>(type: "INTEGER", nullable: false)
+                    MeasureId = table.Column<int>(type: "int", nullable: false),
+                    CategoryId = table.Column<int>(type: "int", nullable: false),
+                    IsDefining = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -681,11 +697,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "MeasureMonthValues",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<long>(type: "INTEGER", nullable: false),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false)
+                    MeasureId = table.Column<int>(type: "int", nullable: false),
+                    AreaId = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    ImportId = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -714,14 +730,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Targets",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    Form = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
-                    AsPrinted = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Set = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    MeasureId = table.Column<int>(type: "int", nullable: false),
+                    FinancialYear = table.Column<int>(type: "int", nullable: false),
+                    Form = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Value = table.Column<decimal>(type: "decimal(18,4)", precision: 18, scale: 4, nullable: false),
+                    AsPrinted = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Set = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -737,7 +753,11 @@ namespace KcCsp.Data.Sqlite.Migrations
             migrationBuilder.InsertData(
                 table: "DataVersions",
                 columns: new[] { "Id", "ChangedAt", "Stamp" },
-                values: new object[] { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") });
+                values: new object[,]
+                {
+                    { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") },
+                    { 2, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") }
+                });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ActionOwners_OwnersId",
@@ -785,7 +805,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "RoleNameIndex",
                 table: "AspNetRoles",
                 column: "NormalizedName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -811,7 +832,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
-                unique: true);
+                unique: true,
+                filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
@@ -985,6 +1007,9 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "CrimeCounts");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "DataVersions");
