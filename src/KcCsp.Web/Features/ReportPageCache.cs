@@ -78,8 +78,29 @@ public sealed class ReportPageCache : IOutputCachePolicy
         var http = context.HttpContext;
         // Never keep what a signed-in session did not see: a redirect to sign-in, a 403, an error, a renewed cookie.
         if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.SetCookie.Count > 0 || http.User.Identity?.IsAuthenticated != true)
+        {
             context.AllowCacheStorage = false;
+        }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Middleware after sign-in: a page kept for a session lives no longer than that session (its absolute end). The
+    /// lifetime must be set before the response starts, which is when the output cache fixes it.
+    /// </summary>
+    public static Task LimitToSession(HttpContext http, RequestDelegate next)
+    {
+        if (http.Features.Get<IOutputCacheFeature>()?.Context is { EnableOutputCaching: true } cache)
+        {
+            var ends = http.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+            var left = ends - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (left is { } l)
+            {
+                if (l <= TimeSpan.Zero) cache.AllowCacheStorage = false;
+                else if (cache.ResponseExpirationTimeSpan is not { } planned || l < planned) cache.ResponseExpirationTimeSpan = l;
+            }
+        }
+        return next(http);
     }
 
     public static void AddTo(IServiceCollection services, IConfiguration configuration)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KcCsp.Web.Tests.Reports;
 
 /// <summary>
-/// A small, deterministic MPS-style extract for every borough (one alias per mapped category, April 2008 to March 2010)
+/// A small, deterministic MPS-style extract for every borough (the 2008-2016 releases' category names, April 2008 to March 2010)
 /// and a population table for 2008 and 2009, so that reports have imported values and computed London ranks without
 /// the real files. The counts follow a formula, so every test run imports the same numbers.
 /// </summary>
@@ -28,8 +28,8 @@ public static class ReportFixture
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
         var boroughs = await db.Areas.AsNoTracking().Where(a => a.Code != null && a.Code.StartsWith("E09")).OrderBy(a => a.Code).ToListAsync();
-        var aliases = (await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).OrderBy(a => a.Id).ToListAsync())
-            .GroupBy(a => a.CategoryId).Select(g => g.First()).OrderBy(a => a.Id).ToList();
+        // Names as the 2008-2016 releases print them: fixed here, so the file does not change when the category seed grows.
+        var aliases = Categories.Select(c => (MajorName: c.Split('|')[0], MinorName: c.Split('|')[1])).ToList();
 
         var months = Enumerable.Range(0, 24).Select(i => new DateOnly(2008, 4, 1).AddMonths(i)).ToList();
         var extract = new StringBuilder("Borough,Major Category,Minor Category," + string.Join(",", months.Select(m => m.ToString("yyyyMM", CultureInfo.InvariantCulture))) + "\r\n");
@@ -54,6 +54,18 @@ public static class ReportFixture
         await File.WriteAllTextAsync(populationPath, population.ToString());
         return (extractPath, populationPath);
     }
+
+    private static readonly string[] Categories =
+    [
+        "Burglary|Burglary in Other Buildings", "Burglary|Burglary in a Dwelling", "Criminal Damage|Criminal Damage To Dwelling",
+        "Criminal Damage|Criminal Damage To Motor Vehicle", "Criminal Damage|Other Criminal Damage", "Drugs|Drug Trafficking", "Drugs|Other Drugs",
+        "Drugs|Possession Of Drugs", "Fraud or Forgery|Other Fraud & Forgery", "Other Notifiable Offences|Going Equipped",
+        "Robbery|Business Property", "Robbery|Personal Property", "Sexual Offences|Rape", "Theft and Handling|Handling Stolen Goods",
+        "Theft and Handling|Motor Vehicle Interference & Tampering", "Theft and Handling|Other Theft", "Theft and Handling|Theft From Motor Vehicle",
+        "Theft and Handling|Theft From Shops", "Theft and Handling|Theft/Taking Of Motor Vehicle", "Violence Against the Person|Common Assault",
+        "Violence Against the Person|Harassment", "Violence Against the Person|Murder", "Violence Against the Person|Offensive Weapon",
+        "Violence Against the Person|Wounding/GBH",
+    ];
 
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }
