@@ -74,10 +74,8 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
         builder.Entity<DataVersion>().Property(v => v.Id).ValueGeneratedNever();
-        // The rows exist from the start: stamps are UPDATEs, never a race to INSERT it.
-        builder.Entity<DataVersion>().HasData(
-            new DataVersion { Id = DataVersion.Reports, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch },
-            new DataVersion { Id = DataVersion.Sessions, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
+        // The one row exists from the start: stamps are UPDATEs, never a race to INSERT it.
+        builder.Entity<DataVersion>().HasData(new DataVersion { Id = DataVersion.SingletonId, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
     }
 
     private sealed class YearMonthConverter() : ValueConverter<YearMonth, int>(v => v.ToYyyyMm(), v => YearMonth.FromYyyyMm(v));

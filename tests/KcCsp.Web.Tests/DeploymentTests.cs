@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using KcCsp.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -90,6 +91,61 @@ public sealed class DeploymentTests
         Directory.EnumerateFiles(inbox).Should().BeEmpty();
         Directory.EnumerateFiles(Path.Combine(inbox, "processing")).Should().BeEmpty();
         Directory.Delete(inbox, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("10.1.2.3", null, true)]
+    [InlineData("10.9.9.9", null, false)]
+    [InlineData(null, "10.1.0.0/16", true)]
+    [InlineData(null, "192.168.0.0/16", false)]
+    public async Task Forwarded_headers_are_believed_from_configured_proxies_only(string? proxy, string? network, bool believed)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (proxy is not null) settings["ForwardedHeaders:KnownProxies:0"] = proxy;
+        if (network is not null) settings["ForwardedHeaders:KnownNetworks:0"] = network;
+        await using var factory = new PortalFactory(environment: "Production", settings: settings);
+        // Requests arrive from 10.1.2.3, as from a proxy on another machine of the network.
+        var client = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, FromAddress>()))
+            .CreateClient(new() { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+
+        var page = await client.GetAsync("/sign-in", TestContext.Current.CancellationToken);
+
+        page.StatusCode.Should().Be(believed ? HttpStatusCode.OK : HttpStatusCode.BadRequest);
+        (await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Contain(believed ? "action=\"/sign-in\"" : "HTTPS only");
+    }
+
+    [Fact]
+    public async Task A_proxy_setting_that_is_not_an_address_stops_the_start_with_the_reason()
+    {
+        await using var factory = new PortalFactory(environment: "Production", settings: new Dictionary<string, string?> { ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/99" });
+        var start = () => factory.CreateClient().GetAsync("/health/live");
+        (await start.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*ForwardedHeaders:KnownNetworks: '10.0.0.0/99' is not a network in CIDR notation*");
+    }
+
+    [Fact]
+    public async Task Plain_http_is_redirected_when_the_https_port_is_known()
+    {
+        await using var factory = new PortalFactory(environment: "Production", settings: new Dictionary<string, string?> { ["HTTPS_PORT"] = "8443" });
+        var client = factory.CreateRawClient();
+        var response = await client.GetAsync("/sign-in?ReturnUrl=%2F", TestContext.Current.CancellationToken);
+        response.StatusCode.Should().Be(HttpStatusCode.TemporaryRedirect);
+        response.Headers.Location!.ToString().Should().Be("https://localhost:8443/sign-in?ReturnUrl=%2F");
+        (await client.GetAsync("/health/live", TestContext.Current.CancellationToken)).StatusCode.Should().Be(HttpStatusCode.OK, "health answers over plain HTTP");
+    }
+
+    private sealed class FromAddress : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (ctx, nextMiddleware) =>
+            {
+                ctx.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
+                await nextMiddleware();
+            });
+            next(app);
+        };
     }
 
     private static Uri Address(PortalFactory factory) =>

@@ -10,6 +10,14 @@ public static class TestEnvironment
     public const string ChromiumVariable = "KCCSP_TEST_CHROMIUM";
     public const string DataVariable = "KCCSP_SHARED_DATA";
 
+    /// <summary>
+    /// The suite starts many portals (test hosts and CLI child processes, which inherit the environment); each would
+    /// watch its settings files with an inotify instance, of which Linux allows 128 per user by default. Tests never edit
+    /// settings files while a portal runs, so none is watched.
+    /// </summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void DoNotWatchSettingsFiles() => Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The value of the variable, or a skip (a failure under CI) saying what is missing.</summary>

@@ -30,10 +30,12 @@ public sealed class CategorySuggestions
         var (ma, mi) = (CategoryNames.Normalise(major), CategoryNames.Normalise(minor));
         if (mi.Length == 0) return [];
         var best = new Dictionary<int, (int Score, int Major)>();
+        var majorScores = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (id, kMajor, kMinor) in known)
         {
             var score = Fuzz.WeightedRatio(mi, kMinor);
-            var majorScore = ma.Length == 0 || kMajor.Length == 0 ? 0 : Fuzz.WeightedRatio(ma, kMajor);
+            if (!majorScores.TryGetValue(kMajor, out var majorScore))
+                majorScores[kMajor] = majorScore = ma.Length == 0 || kMajor.Length == 0 ? 0 : Fuzz.WeightedRatio(ma, kMajor);
             if (!best.TryGetValue(id, out var b) || (score, majorScore).CompareTo(b) > 0) best[id] = (score, majorScore);
         }
         var byId = categories.ToDictionary(c => c.Id);

@@ -26,30 +26,24 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
         typeof(CrimeImport), typeof(ImportCoverage), typeof(MeasureMonthValue), typeof(ImportAlias),
     };
 
-    /// <summary>Users and their roles and claims: a change renews the user's security stamp and ends kept pages of their sessions.</summary>
-    public static readonly IReadOnlySet<Type> SessionInputs = new HashSet<Type>
-    {
-        typeof(PortalUser), typeof(Microsoft.AspNetCore.Identity.IdentityUserRole<string>), typeof(Microsoft.AspNetCore.Identity.IdentityUserClaim<string>),
-    };
-
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, HashSet<int>> pendingRows = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, object> pending = [];
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
     {
-        if (eventData.Context is { } db && Changes(db) is { Count: > 0 } rows)
+        if (eventData.Context is { } db && Changes(db))
         {
-            if (db.Database.CurrentTransaction is { } tx) pendingRows.GetOrCreateValue(tx.GetDbTransaction()).UnionWith(rows);
-            else foreach (var id in rows) await StampAsync(db, id, ct);
+            if (db.Database.CurrentTransaction is { } tx) pending.AddOrUpdate(tx.GetDbTransaction(), this);
+            else await StampAsync(db, ct);
         }
         return result;
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is { } db && Changes(db) is { Count: > 0 } rows)
+        if (eventData.Context is { } db && Changes(db))
         {
-            if (db.Database.CurrentTransaction is { } tx) pendingRows.GetOrCreateValue(tx.GetDbTransaction()).UnionWith(rows);
-            else foreach (var id in rows) StampAsync(db, id, CancellationToken.None).GetAwaiter().GetResult();
+            if (db.Database.CurrentTransaction is { } tx) pending.AddOrUpdate(tx.GetDbTransaction(), this);
+            else StampAsync(db, CancellationToken.None).GetAwaiter().GetResult();
         }
         return result;
     }
@@ -66,33 +60,36 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
         return result;
     }
 
-    /// <summary>Which stamps the pending changes renew.</summary>
-    private static HashSet<int> Changes(DbContext db)
+    private static bool Changes(DbContext db) =>
+        db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+            && (ReportInputs.Contains(e.Metadata.ClrType) || EndsSessions(e)));
+
+    /// <summary>
+    /// A sign-out, a lock, a role change or a removed account: kept report pages belong to sessions (ReportPageCache), so
+    /// they must not outlive the session on any instance. Rare beside page views, so every kept page is simply renewed.
+    /// </summary>
+    private static bool EndsSessions(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry e) => e.Entity switch
     {
-        var rows = new HashSet<int>();
-        foreach (var e in db.ChangeTracker.Entries())
-        {
-            if (e.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
-            if (ReportInputs.Contains(e.Metadata.ClrType)) rows.Add(DataVersion.Reports);
-            if (SessionInputs.Contains(e.Metadata.ClrType)) rows.Add(DataVersion.Sessions);
-        }
-        return rows;
-    }
+        PortalUser when e.State is EntityState.Deleted => true,
+        PortalUser => e.Property(nameof(PortalUser.SecurityStamp)).IsModified || e.Property(nameof(PortalUser.LockoutEnd)).IsModified,
+        Microsoft.AspNetCore.Identity.IdentityUserRole<string> => true,
+        _ => false,
+    };
 
     // A new random stamp, not a counter: two instances saving at once can never both write "the next number".
-    private async Task StampAsync(DbContext db, int id, CancellationToken ct)
+    private async Task StampAsync(DbContext db, CancellationToken ct)
     {
-        var row = await db.Set<DataVersion>().FindAsync([id], ct);
+        var row = await db.Set<DataVersion>().FindAsync([DataVersion.SingletonId], ct);
         if (row is null)
         {
-            row = new DataVersion { Id = id };
+            row = new DataVersion { Id = DataVersion.SingletonId };
             db.Set<DataVersion>().Add(row);
         }
         row.Stamp = Guid.NewGuid();
         row.ChangedAt = clock.GetUtcNow();
     }
 
-    private async Task StampAtCommitAsync(DbContext db, HashSet<int> rows, CancellationToken ct)
+    private Task StampAtCommitAsync(DbContext db, CancellationToken ct)
     {
         var entity = db.Model.FindEntityType(typeof(DataVersion))!;
         var sql = db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>();
@@ -101,20 +98,18 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
         // delimited by the provider; the values are parameters.
         var statement = "UPDATE " + sql.DelimitIdentifier(entity.GetTableName()!) + " SET " + Column(nameof(DataVersion.Stamp)) + " = {0}, "
             + Column(nameof(DataVersion.ChangedAt)) + " = {1} WHERE " + Column(nameof(DataVersion.Id)) + " = {2}";
-        foreach (var id in rows) await db.Database.ExecuteSqlRawAsync(statement, [Guid.NewGuid(), clock.GetUtcNow(), id], ct);
+        return db.Database.ExecuteSqlRawAsync(statement, [Guid.NewGuid(), clock.GetUtcNow(), DataVersion.SingletonId], ct);
     }
 
     public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        if (pendingRows.TryGetValue(transaction, out var rows) && pendingRows.Remove(transaction) && eventData.Context is { } db)
-            StampAtCommitAsync(db, rows, CancellationToken.None).GetAwaiter().GetResult();
+        if (pending.Remove(transaction) && eventData.Context is { } db) StampAtCommitAsync(db, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken ct = default)
     {
-        if (pendingRows.TryGetValue(transaction, out var rows) && pendingRows.Remove(transaction) && eventData.Context is { } db)
-            await StampAtCommitAsync(db, rows, ct);
+        if (pending.Remove(transaction) && eventData.Context is { } db) await StampAtCommitAsync(db, ct);
         return result;
     }
 
@@ -129,53 +124,47 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        pendingRows.Remove(transaction);
+        pending.Remove(transaction);
         version.Changed();
     }
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
     {
-        pendingRows.Remove(transaction);
+        pending.Remove(transaction);
         version.Changed();
         return Task.CompletedTask;
     }
 }
 
-/// <summary>The stamps kept copies are made from: <see cref="Reports"/> for reports, both for a session's kept pages.</summary>
-public readonly record struct DataStamps(Guid Reports, Guid Sessions);
-
 /// <summary>
-/// The stamps this instance's kept reports and pages were made from. They are read from the database (one query) at
-/// most once per <c>Reports:StampCheckSeconds</c> (default 1), and at once after this instance saved a change.
+/// The stamp of the data this instance's kept reports were computed from. It is read from the database at most once per
+/// <c>Reports:StampCheckSeconds</c> (default 0: on every request), and at once after this instance saved a change.
 /// </summary>
 public sealed class ReportVersion(IServiceScopeFactory scopes, TimeProvider clock, TimeSpan checkInterval)
 {
     private readonly Lock gate = new();
-    private DataStamps stamps;
+    private Guid stamp;
     private long readAt;
     private long seenGeneration = -1;
     private long generation;
 
-    /// <summary>Something this instance saved may have changed a stamp.</summary>
+    /// <summary>Something this instance saved may have changed the stamp.</summary>
     public void Changed() => Interlocked.Increment(ref generation);
 
-    public async Task<DataStamps> CurrentAsync(CancellationToken ct = default)
+    public async Task<Guid> CurrentAsync(CancellationToken ct = default)
     {
         var now = clock.GetTimestamp();
         var seen = Interlocked.Read(ref generation);
         lock (gate)
         {
-            if (seenGeneration == seen && clock.GetElapsedTime(readAt, now) < checkInterval) return stamps;
+            if (seenGeneration == seen && clock.GetElapsedTime(readAt, now) < checkInterval) return stamp;
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
-        var rows = await db.DataVersions.AsNoTracking().Select(v => new { v.Id, v.Stamp }).ToListAsync(ct);
-        var fresh = new DataStamps(
-            rows.FirstOrDefault(r => r.Id == DataVersion.Reports)?.Stamp ?? Guid.Empty,
-            rows.FirstOrDefault(r => r.Id == DataVersion.Sessions)?.Stamp ?? Guid.Empty);
+        var fresh = await db.DataVersions.AsNoTracking().Where(v => v.Id == DataVersion.SingletonId).Select(v => v.Stamp).FirstOrDefaultAsync(ct);
         lock (gate)
         {
-            stamps = fresh;
+            stamp = fresh;
             readAt = now;
             seenGeneration = seen;
         }

@@ -25,7 +25,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     /// <summary>The plan's report for its home area.</summary>
     public async Task<PlanReport> HomeReportAsync(ReportingPeriod period, CancellationToken ct = default)
     {
-        var stamp = (await version.CurrentAsync(ct)).Reports;
+        var stamp = await version.CurrentAsync(ct);
         var today = Today.Of(clock);
         var key = (nameof(PlanReport), stamp, today, period);
         if (cache.TryGetValue(key, out PlanReport? kept) && kept is not null) return kept;

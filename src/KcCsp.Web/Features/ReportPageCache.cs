@@ -15,7 +15,10 @@ public sealed class ReportCacheOptions
 {
     /// <summary>Keep rendered report pages, CSV files and board packs until the data changes. On by default.</summary>
     public bool OutputCache { get; set; } = true;
-    /// <summary>How long one session's kept response is served without its cookie being checked again.</summary>
+    /// <summary>
+    /// How long one session's kept response is served without asking sign-in again. No longer than the security-stamp
+    /// check (one minute), so a locked-out user or a changed role is not served kept pages for longer than before.
+    /// </summary>
     public int OutputCacheSeconds { get; set; } = 60;
 }
 
@@ -24,13 +27,11 @@ public sealed class ReportCacheOptions
 /// A kept response belongs to one signed-in session: the key is a hash of the session's sign-in and anti-forgery
 /// cookies (the page names the user, shows their roles' links and holds the sign-out form's token), so it is served
 /// only to a request that presents the very cookies that were signed in when it was made, and it is looked up before
-/// the cookie is decrypted and checked against the user's security stamp (that is what makes a kept page nearly as
-/// cheap as a static file). A request without a sign-in cookie is never served from the cache; a miss goes through
-/// sign-in, the session check and authorization as always, and only 200 responses that set no cookie are kept. The key
-/// also holds both database stamps: the reports stamp (any change to what reports read) and the sessions stamp (any
-/// sign-out, lock, role or password change, which is what ends a session), so no kept page outlives either on any
-/// instance sharing the database; and today's date (overdue flags). A kept page lives at most
-/// <see cref="ReportCacheOptions.OutputCacheSeconds"/>, which bounds how far past a session's absolute end it can be seen.
+/// the cookie is decrypted (that is what makes a kept page as cheap as a static file). A request without a sign-in
+/// cookie is never served from the cache; a miss goes through sign-in and authorization as always, and only 200
+/// responses that set no cookie are kept. The key also holds the data stamp (any change to what reports read makes a
+/// new key on every instance sharing the database) and today's date (overdue flags). A kept page never outlives the
+/// session that saw it (<see cref="LimitToSession"/>).
 /// </summary>
 public sealed class ReportPageCache : IOutputCachePolicy
 {
@@ -60,10 +61,7 @@ public sealed class ReportPageCache : IOutputCachePolicy
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.OutputCacheSeconds);
         var vary = context.CacheVaryByRules;
         vary.QueryKeys = "*";
-        var stamps = await version.CurrentAsync(ct);
-        vary.VaryByValues["data"] = stamps.Reports.ToString("N");
-        // Signing out, a lock, a role or password change anywhere renew this stamp: no kept page outlives them.
-        vary.VaryByValues["sessions"] = stamps.Sessions.ToString("N");
+        vary.VaryByValues["data"] = (await version.CurrentAsync(ct)).ToString("N");
         vary.VaryByValues["day"] = Today.Of(clock).ToString("yyyy-MM-dd");
         var cookies = new StringBuilder();
         foreach (var (name, value) in session) cookies.Append(name).Append('=').Append(value).Append(';');
@@ -78,15 +76,13 @@ public sealed class ReportPageCache : IOutputCachePolicy
         var http = context.HttpContext;
         // Never keep what a signed-in session did not see: a redirect to sign-in, a 403, an error, a renewed cookie.
         if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.SetCookie.Count > 0 || http.User.Identity?.IsAuthenticated != true)
-        {
             context.AllowCacheStorage = false;
-        }
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Middleware after sign-in: a page kept for a session lives no longer than that session (its absolute end). The
-    /// lifetime must be set before the response starts, which is when the output cache fixes it.
+    /// Middleware after sign-in: a page kept for a session lives no longer than that session (its absolute end,
+    /// Sessions:Lifetime). The lifetime must be set before the response starts, which is when the output cache fixes it.
     /// </summary>
     public static Task LimitToSession(HttpContext http, RequestDelegate next)
     {

@@ -89,7 +89,7 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
     }
 
     /// <summary>How many unmapped names the Categories page suggests categories for.</summary>
-    public const int SuggestionsShown = 300;
+    public const int SuggestionsShown = 100;
 
     public async Task<CategoriesViewModel> CategoriesAsync(string? notice, CancellationToken ct)
     {
@@ -97,7 +97,7 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
             .Select(a => new AliasRow(a.Id, a.MajorName, a.MinorName, a.CategoryId, a.MappedBy, a.MappedAt)).ToListAsync(ct);
         var categories = await db.CrimeCategories.AsNoTracking().OrderBy(c => c.MajorGroup).ThenBy(c => c.Name).ToListAsync(ct);
         var measures = await (from mc in db.MeasureCategories join m in db.Measures on mc.MeasureId equals m.Id select new { mc.CategoryId, m.Name }).ToListAsync(ct);
-        // The closest categories for each unmapped name (the first few hundred: a page, not a batch job).
+        // The closest categories for each unmapped name (the first hundred: a page, not a batch job).
         var mapped = aliases.Where(a => a.CategoryId is not null).Select(a => (a.Major, a.Minor, a.CategoryId!.Value));
         var suggestions = new CategorySuggestions(categories, mapped);
         var suggested = aliases.Where(a => a.CategoryId is null).Take(SuggestionsShown)

@@ -1,12 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
-
-namespace KcCsp.Data.PostgreSql.Migrations
+namespace KcCsp.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -18,12 +15,12 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Areas",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    InLondonRanking = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    InLondonRanking = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -34,10 +31,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -48,23 +45,23 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Agency = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Agency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -75,15 +72,15 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    User = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Entity = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Before = table.Column<string>(type: "text", nullable: true),
-                    After = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    User = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Entity = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -94,11 +91,11 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "CrimeCategories",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    MajorGroup = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MajorGroup = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,24 +106,24 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "CrimeImports",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FileName = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ImportedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Trigger = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Layout = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Rows = table.Column<long>(type: "bigint", nullable: false),
-                    CountsStored = table.Column<long>(type: "bigint", nullable: false),
-                    FirstMonth = table.Column<int>(type: "integer", nullable: false),
-                    LastMonth = table.Column<int>(type: "integer", nullable: false),
-                    MonthCount = table.Column<int>(type: "integer", nullable: false),
-                    AreaCount = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    RolledBackAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    RolledBackBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ReportJson = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Layout = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Rows = table.Column<long>(type: "INTEGER", nullable: false),
+                    CountsStored = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirstMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    MonthCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RolledBackAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ReportJson = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -137,10 +134,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -151,9 +148,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "DataVersions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false),
-                    Stamp = table.Column<Guid>(type: "uuid", nullable: false),
-                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    Stamp = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -164,14 +161,14 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ImportSourceStates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    ETag = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    LastModified = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    LastSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    LastCheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastOutcome = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ETag = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    LastModified = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LastOutcome = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -182,12 +179,12 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "NightlyImportRuns",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Log = table.Column<string>(type: "text", nullable: false),
-                    Succeeded = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    Log = table.Column<string>(type: "TEXT", nullable: false),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -198,17 +195,17 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Plans",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Partnership = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Years = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ExecutiveSummary = table.Column<string>(type: "text", nullable: false),
-                    AboutThePlan = table.Column<string>(type: "text", nullable: false),
-                    ReportingYear = table.Column<int>(type: "integer", nullable: false),
-                    ReportingToMonth = table.Column<int>(type: "integer", nullable: false),
-                    HomeAreaId = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Partnership = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Years = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ExecutiveSummary = table.Column<string>(type: "TEXT", nullable: false),
+                    AboutThePlan = table.Column<string>(type: "TEXT", nullable: false),
+                    ReportingYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReportingToMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    HomeAreaId = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -225,12 +222,12 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Populations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Value = table.Column<long>(type: "bigint", nullable: false),
-                    Source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -247,11 +244,11 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -268,16 +265,16 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ApiTokens",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
-                    Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -294,11 +291,11 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -315,10 +312,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -335,8 +332,8 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -359,10 +356,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -379,15 +376,15 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "CategoryAliases",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    MajorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    MinorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Key = table.Column<string>(type: "character varying(420)", maxLength: 420, nullable: false),
-                    CategoryId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    MappedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    MappedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MajorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MinorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 420, nullable: false),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    MappedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    MappedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -404,14 +401,14 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ImportId = table.Column<int>(type: "integer", nullable: false),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "integer", nullable: false),
-                    Month = table.Column<int>(type: "integer", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -428,9 +425,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ImportCoverages",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "integer", nullable: false),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    Month = table.Column<int>(type: "integer", nullable: false)
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -447,15 +444,15 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Priorities",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PlanId = table.Column<int>(type: "integer", nullable: false),
-                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Aim = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    Introduction = table.Column<string>(type: "text", nullable: false),
-                    Narrative = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PlanId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Aim = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Introduction = table.Column<string>(type: "TEXT", nullable: false),
+                    Narrative = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -472,9 +469,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ImportAliases",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "integer", nullable: false),
-                    AliasId = table.Column<int>(type: "integer", nullable: false),
-                    Total = table.Column<long>(type: "bigint", nullable: false)
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -497,18 +494,18 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Actions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PriorityId = table.Column<int>(type: "integer", nullable: false),
-                    Theme = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Detail = table.Column<string>(type: "text", nullable: false),
-                    LeadAgency = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
-                    DueDate = table.Column<DateOnly>(type: "date", nullable: true),
-                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "integer", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Theme = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", nullable: false),
+                    LeadAgency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -525,18 +522,18 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Measures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "text", nullable: false),
-                    Unit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Polarity = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Source = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    PriorityId = table.Column<int>(type: "integer", nullable: true),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false),
-                    IsHeadline = table.Column<bool>(type: "boolean", nullable: false),
-                    RateOfMeasureId = table.Column<int>(type: "integer", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Polarity = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PriorityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsHeadline = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RateOfMeasureId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -559,13 +556,13 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "PriorityReviews",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PriorityId = table.Column<int>(type: "integer", nullable: false),
-                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false),
-                    Heading = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    Comments = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Heading = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Comments = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -582,8 +579,8 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ActionOwners",
                 columns: table => new
                 {
-                    OwnedActionsId = table.Column<int>(type: "integer", nullable: false),
-                    OwnersId = table.Column<string>(type: "text", nullable: false)
+                    OwnedActionsId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnersId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -606,16 +603,16 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "ActionUpdates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ActionId = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "integer", nullable: false),
-                    Commentary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    AuthorId = table.Column<string>(type: "text", nullable: true),
-                    AuthorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
+                    Commentary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AuthorId = table.Column<string>(type: "TEXT", nullable: true),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -638,19 +635,19 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Figures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    MeasureId = table.Column<int>(type: "integer", nullable: false),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    From = table.Column<int>(type: "integer", nullable: false),
-                    To = table.Column<int>(type: "integer", nullable: false),
-                    Value = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
-                    Source = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    SourceNote = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    PublishedLondonRank = table.Column<int>(type: "integer", nullable: true),
-                    PublishedStatus = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    EnteredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EnteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    From = table.Column<int>(type: "INTEGER", nullable: false),
+                    To = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SourceNote = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    PublishedLondonRank = table.Column<int>(type: "INTEGER", nullable: true),
+                    PublishedStatus = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    EnteredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EnteredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -673,9 +670,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "MeasureCategories",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "integer", nullable: false),
-                    CategoryId = table.Column<int>(type: "integer", nullable: false),
-                    IsDefining = table.Column<bool>(type: "boolean", nullable: false)
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsDefining = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -698,11 +695,11 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "MeasureMonthValues",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "integer", nullable: false),
-                    AreaId = table.Column<int>(type: "integer", nullable: false),
-                    Month = table.Column<int>(type: "integer", nullable: false),
-                    Value = table.Column<long>(type: "bigint", nullable: false),
-                    ImportId = table.Column<int>(type: "integer", nullable: false)
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -731,14 +728,14 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "Targets",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    MeasureId = table.Column<int>(type: "integer", nullable: false),
-                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
-                    Form = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Value = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
-                    AsPrinted = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Set = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    Form = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
+                    AsPrinted = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Set = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -754,11 +751,7 @@ namespace KcCsp.Data.PostgreSql.Migrations
             migrationBuilder.InsertData(
                 table: "DataVersions",
                 columns: new[] { "Id", "ChangedAt", "Stamp" },
-                values: new object[,]
-                {
-                    { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") },
-                    { 2, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") }
-                });
+                values: new object[] { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ActionOwners_OwnersId",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201022450_Initial")]
+    [Migration("20261201025158_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -403,12 +403,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                         new
                         {
                             Id = 1,
-                            ChangedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Stamp = new Guid("00000000-0000-0000-0000-000000000000")
-                        },
-                        new
-                        {
-                            Id = 2,
                             ChangedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Stamp = new Guid("00000000-0000-0000-0000-000000000000")
                         });

@@ -1,11 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
-
-namespace KcCsp.Data.Sqlite.Migrations
+namespace KcCsp.Data.PostgreSql.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,12 +16,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Areas",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    InLondonRanking = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    InLondonRanking = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,10 +32,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -47,23 +46,23 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Agency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Agency = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -74,15 +73,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    User = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Entity = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Before = table.Column<string>(type: "TEXT", nullable: true),
-                    After = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    User = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Entity = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Before = table.Column<string>(type: "text", nullable: true),
+                    After = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -93,11 +92,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeCategories",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    MajorGroup = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    MajorGroup = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -108,24 +107,24 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeImports",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    Trigger = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Layout = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Rows = table.Column<long>(type: "INTEGER", nullable: false),
-                    CountsStored = table.Column<long>(type: "INTEGER", nullable: false),
-                    FirstMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    MonthCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    RolledBackAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RolledBackBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ReportJson = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FileName = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ImportedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Trigger = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Layout = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Rows = table.Column<long>(type: "bigint", nullable: false),
+                    CountsStored = table.Column<long>(type: "bigint", nullable: false),
+                    FirstMonth = table.Column<int>(type: "integer", nullable: false),
+                    LastMonth = table.Column<int>(type: "integer", nullable: false),
+                    MonthCount = table.Column<int>(type: "integer", nullable: false),
+                    AreaCount = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    RolledBackAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RolledBackBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ReportJson = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -136,10 +135,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
-                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -150,9 +149,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "DataVersions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false),
-                    Stamp = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ChangedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Stamp = table.Column<Guid>(type: "uuid", nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -163,14 +162,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportSourceStates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    ETag = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    LastModified = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    LastSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LastOutcome = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ETag = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    LastModified = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LastCheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastOutcome = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -181,12 +180,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "NightlyImportRuns",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    FinishedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    Log = table.Column<string>(type: "TEXT", nullable: false),
-                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Log = table.Column<string>(type: "text", nullable: false),
+                    Succeeded = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -197,17 +196,17 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Plans",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Partnership = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Years = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    ExecutiveSummary = table.Column<string>(type: "TEXT", nullable: false),
-                    AboutThePlan = table.Column<string>(type: "TEXT", nullable: false),
-                    ReportingYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    ReportingToMonth = table.Column<int>(type: "INTEGER", nullable: false),
-                    HomeAreaId = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Partnership = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Years = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ExecutiveSummary = table.Column<string>(type: "text", nullable: false),
+                    AboutThePlan = table.Column<string>(type: "text", nullable: false),
+                    ReportingYear = table.Column<int>(type: "integer", nullable: false),
+                    ReportingToMonth = table.Column<int>(type: "integer", nullable: false),
+                    HomeAreaId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -224,12 +223,12 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Populations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Year = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<long>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -246,11 +245,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoleId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -267,16 +266,16 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ApiTokens",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
-                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -293,11 +292,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -314,10 +313,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    ProviderKey = table.Column<string>(type: "text", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -334,8 +333,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    RoleId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -358,10 +357,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -378,15 +377,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CategoryAliases",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MajorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    MinorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 420, nullable: false),
-                    CategoryId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    MappedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    MappedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MajorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    MinorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "character varying(420)", maxLength: 420, nullable: false),
+                    CategoryId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    MappedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    MappedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -403,14 +402,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AliasId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -427,9 +426,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportCoverages",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false)
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -446,15 +445,15 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Priorities",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PlanId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Aim = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Introduction = table.Column<string>(type: "TEXT", nullable: false),
-                    Narrative = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PlanId = table.Column<int>(type: "integer", nullable: false),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Aim = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Introduction = table.Column<string>(type: "text", nullable: false),
+                    Narrative = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -471,9 +470,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ImportAliases",
                 columns: table => new
                 {
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AliasId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Total = table.Column<long>(type: "INTEGER", nullable: false)
+                    ImportId = table.Column<int>(type: "integer", nullable: false),
+                    AliasId = table.Column<int>(type: "integer", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -496,18 +495,18 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Actions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Theme = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    Detail = table.Column<string>(type: "TEXT", nullable: false),
-                    LeadAgency = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PriorityId = table.Column<int>(type: "integer", nullable: false),
+                    Theme = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Detail = table.Column<string>(type: "text", nullable: false),
+                    LeadAgency = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -524,18 +523,18 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Measures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", nullable: false),
-                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Polarity = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: true),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsHeadline = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RateOfMeasureId = table.Column<int>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "text", nullable: false),
+                    Unit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Polarity = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    PriorityId = table.Column<int>(type: "integer", nullable: true),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    IsHeadline = table.Column<bool>(type: "boolean", nullable: false),
+                    RateOfMeasureId = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -558,13 +557,13 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "PriorityReviews",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PriorityId = table.Column<int>(type: "INTEGER", nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    Heading = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Comments = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PriorityId = table.Column<int>(type: "integer", nullable: false),
+                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    Heading = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Comments = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -581,8 +580,8 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ActionOwners",
                 columns: table => new
                 {
-                    OwnedActionsId = table.Column<int>(type: "INTEGER", nullable: false),
-                    OwnersId = table.Column<string>(type: "TEXT", nullable: false)
+                    OwnedActionsId = table.Column<int>(type: "integer", nullable: false),
+                    OwnersId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -605,16 +604,16 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "ActionUpdates",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    PercentComplete = table.Column<int>(type: "INTEGER", nullable: false),
-                    Commentary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    AuthorId = table.Column<string>(type: "TEXT", nullable: true),
-                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ActionId = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    PercentComplete = table.Column<int>(type: "integer", nullable: false),
+                    Commentary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    AuthorId = table.Column<string>(type: "text", nullable: true),
+                    AuthorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -637,19 +636,19 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Figures",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    From = table.Column<int>(type: "INTEGER", nullable: false),
-                    To = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    SourceNote = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    PublishedLondonRank = table.Column<int>(type: "INTEGER", nullable: true),
-                    PublishedStatus = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    EnteredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EnteredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    From = table.Column<int>(type: "integer", nullable: false),
+                    To = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
+                    Source = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    SourceNote = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    PublishedLondonRank = table.Column<int>(type: "integer", nullable: true),
+                    PublishedStatus = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    EnteredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EnteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -672,9 +671,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "MeasureCategories",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsDefining = table.Column<bool>(type: "INTEGER", nullable: false)
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    CategoryId = table.Column<int>(type: "integer", nullable: false),
+                    IsDefining = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -697,11 +696,11 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "MeasureMonthValues",
                 columns: table => new
                 {
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AreaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Month = table.Column<int>(type: "INTEGER", nullable: false),
-                    Value = table.Column<long>(type: "INTEGER", nullable: false),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false)
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    ImportId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -730,14 +729,14 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "Targets",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
-                    FinancialYear = table.Column<int>(type: "INTEGER", nullable: false),
-                    Form = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
-                    AsPrinted = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Set = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MeasureId = table.Column<int>(type: "integer", nullable: false),
+                    FinancialYear = table.Column<int>(type: "integer", nullable: false),
+                    Form = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Value = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
+                    AsPrinted = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Set = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -753,11 +752,7 @@ namespace KcCsp.Data.Sqlite.Migrations
             migrationBuilder.InsertData(
                 table: "DataVersions",
                 columns: new[] { "Id", "ChangedAt", "Stamp" },
-                values: new object[,]
-                {
-                    { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") },
-                    { 2, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") }
-                });
+                values: new object[] { 1, new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), new Guid("00000000-0000-0000-0000-000000000000") });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ActionOwners_OwnersId",
