@@ -88,6 +88,7 @@ public static class PortalSetup
         // Kept report pages are looked up before sign-in decrypts the cookie (see ReportPageCache); a miss signs in as always.
         app.UseOutputCache();
         app.UsePeople();
+        app.Use(ReportPageCache.LimitToSession);
         app.MapHealth();
         app.MapControllers();
         app.MapOpenData();

@@ -31,7 +31,8 @@ public sealed class ReportCacheOptions
 /// the cookie is decrypted (that is what makes a kept page as cheap as a static file). A request without a sign-in
 /// cookie is never served from the cache; a miss goes through sign-in and authorization as always, and only 200
 /// responses that set no cookie are kept. The key also holds the data stamp (any change to what reports read makes a
-/// new key on every instance sharing the database) and today's date (overdue flags).
+/// new key on every instance sharing the database) and today's date (overdue flags). A kept page never outlives the
+/// session that saw it (<see cref="LimitToSession"/>).
 /// </summary>
 public sealed class ReportPageCache : IOutputCachePolicy
 {
@@ -87,6 +88,25 @@ public sealed class ReportPageCache : IOutputCachePolicy
         var kept = context.ResponseExpirationTimeSpan ?? TimeSpan.Zero;
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         if (expires is null || expires.Value - now < kept) context.AllowCacheStorage = false;
+    }
+
+    /// <summary>
+    /// Middleware after sign-in: a page kept for a session lives no longer than that session (its absolute end,
+    /// Sessions:Lifetime). The lifetime must be set before the response starts, which is when the output cache fixes it.
+    /// </summary>
+    public static Task LimitToSession(HttpContext http, RequestDelegate next)
+    {
+        if (http.Features.Get<IOutputCacheFeature>()?.Context is { EnableOutputCaching: true } cache)
+        {
+            var ends = http.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+            var left = ends - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (left is { } l)
+            {
+                if (l <= TimeSpan.Zero) cache.AllowCacheStorage = false;
+                else if (cache.ResponseExpirationTimeSpan is not { } planned || l < planned) cache.ResponseExpirationTimeSpan = l;
+            }
+        }
+        return next(http);
     }
 
     public static void AddTo(IServiceCollection services, IConfiguration configuration)

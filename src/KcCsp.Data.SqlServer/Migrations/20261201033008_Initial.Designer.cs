@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.SqlServer.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261201032837_Initial")]
+    [Migration("20261201033008_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
