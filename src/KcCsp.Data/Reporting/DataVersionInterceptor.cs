@@ -147,6 +147,7 @@ public sealed class ReportVersion(IServiceScopeFactory scopes, TimeProvider cloc
     private long readAt;
     private long seenGeneration = -1;
     private long generation;
+    private StampQuery? query;
 
     /// <summary>Something this instance saved may have changed the stamp.</summary>
     public void Changed() => Interlocked.Increment(ref generation);
@@ -159,9 +160,8 @@ public sealed class ReportVersion(IServiceScopeFactory scopes, TimeProvider cloc
         {
             if (seenGeneration == seen && clock.GetElapsedTime(readAt, now) < checkInterval) return stamp;
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
-        var fresh = await db.DataVersions.AsNoTracking().Where(v => v.Id == DataVersion.SingletonId).Select(v => v.Stamp).FirstOrDefaultAsync(ct);
+        query ??= await StampQuery.CreateAsync(scopes, ct);
+        var fresh = await query.ReadAsync(ct);
         lock (gate)
         {
             stamp = fresh;
@@ -169,5 +169,46 @@ public sealed class ReportVersion(IServiceScopeFactory scopes, TimeProvider cloc
             seenGeneration = seen;
         }
         return fresh;
+    }
+
+    /// <summary>
+    /// The stamp read as one plain command on a pooled connection of the configured provider: it runs on every report
+    /// request, where a DI scope, a DbContext and the provider's connection set-up (SQLite's pragmas) would cost more than
+    /// serving the kept page itself. Table and column names come from the EF model, quoted by the provider.
+    /// </summary>
+    private sealed class StampQuery(System.Data.Common.DbProviderFactory factory, string connectionString, string sql)
+    {
+        public static async Task<StampQuery> CreateAsync(IServiceScopeFactory scopes, CancellationToken ct)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+            var entity = db.Model.FindEntityType(typeof(DataVersion))!;
+            var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sqlHelper = db.GetService<ISqlGenerationHelper>();
+            string Column(string property) => sqlHelper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+            var sql = $"SELECT {Column(nameof(DataVersion.Stamp))} FROM {sqlHelper.DelimitIdentifier(table.Name, table.Schema)} " +
+                      $"WHERE {Column(nameof(DataVersion.Id))} = {DataVersion.SingletonId}";
+            var connection = db.Database.GetDbConnection();
+            var factory = System.Data.Common.DbProviderFactories.GetFactory(connection)
+                ?? throw new InvalidOperationException($"The database provider {connection.GetType().Name} has no DbProviderFactory.");
+            return new StampQuery(factory, db.Database.GetConnectionString()!, sql);
+        }
+
+        public async Task<Guid> ReadAsync(CancellationToken ct)
+        {
+            await using var connection = factory.CreateConnection()!;
+            connection.ConnectionString = connectionString;
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync(ct) switch
+            {
+                Guid g => g,
+                string text => Guid.Parse(text),
+                byte[] bytes => new Guid(bytes),
+                null or DBNull => Guid.Empty,
+                var other => throw new InvalidOperationException($"The data stamp reads as {other.GetType().Name}, not a GUID."),
+            };
+        }
     }
 }
