@@ -96,6 +96,7 @@ public sealed class BadInputTests : IAsyncLifetime
             new("a decimal count in a workbook", "extract.xlsx", Workbook(200904, 1.5), "'1.5' is not a whole number"),
             new("a workbook month in 2100", "extract.xlsx", Workbook(210001, 1), "Month 2100-01 is after the current month"),
             new("a workbook with 60 sheets", "extract.xlsx", Workbook(200904, 1, sheets: 60), "worksheets; at most 50 are accepted"),
+            new("a workbook 1,200 columns wide", "extract.xlsx", Workbook(200904, 1, lastColumn: 1200), "has 1,200 columns; at most 1,000 are accepted"),
             new("a workbook whose shared strings unpack to 40 MB", "extract.xlsx", SharedStringsBomb(40), "its shared strings unpack to 40 MB"),
             // Encodings: text that is not valid in the encoding its first bytes showed.
             new("invalid UTF-8 after the first 8 KB", "extract.csv", InvalidUtf8AfterSniff(), "not valid text in its encoding"),
@@ -109,13 +110,15 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     /// <summary>A real .xlsx (written by ClosedXML, as Excel would) with one K&C row and one count.</summary>
-    internal static byte[] Workbook(int month, double count, int sheets = 1)
+    internal static byte[] Workbook(int month, double count, int sheets = 1, int lastColumn = 0)
     {
         using var workbook = new ClosedXML.Excel.XLWorkbook();
         var sheet = workbook.AddWorksheet("Data");
         sheet.Cell(1, 1).Value = "Borough"; sheet.Cell(1, 2).Value = "Major Category"; sheet.Cell(1, 3).Value = "Minor Category"; sheet.Cell(1, 4).Value = month;
         sheet.Cell(2, 1).Value = "Kensington and Chelsea"; sheet.Cell(2, 2).Value = "Burglary"; sheet.Cell(2, 3).Value = "Burglary in a Dwelling"; sheet.Cell(2, 4).Value = count;
         for (var i = 2; i <= sheets; i++) workbook.AddWorksheet($"Sheet{i}").Cell(1, 1).Value = i;
+        // A cell far to the right widens the sheet's declared dimension (A1:…), which is checked before any row is read.
+        if (lastColumn > 0) sheet.Cell(2, lastColumn).Value = "x";
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return stream.ToArray();
