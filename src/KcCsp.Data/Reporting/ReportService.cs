@@ -370,17 +370,7 @@ internal sealed class ReportInputs
         var members = new List<PeerMemberRate>(peerAreas.Count);
         foreach (var borough in peerAreas)
         {
-            if (Find(measure, borough, period) is not { } value) return null;
-            decimal rate;
-            if (measure.Unit == MeasureUnit.Count)
-            {
-                if (Population(borough, period.From.FinancialYear) is not { } population) return null;
-                rate = Rate.Per1000(value.Value, population.Value);
-            }
-            else
-            {
-                rate = value.Value;
-            }
+            if (Find(measure, borough, period) is not { } value || RateOf(measure, borough, period, value) is not { } rate) return null;
             members.Add(new PeerMemberRate(View(borough), value.Value, rate));
         }
         var rank = LondonRank.Of(members.Select(m => new KeyValuePair<string, decimal>(m.Area.Name, m.Rate)), area.Name);
@@ -388,6 +378,12 @@ internal sealed class ReportInputs
         var average = Change.RoundHalfAwayFromZero(members.Average(m => m.Rate), 2);
         return new PeerGroupPosition(peerGroup.Name, rank.Value, average, members);
     }
+
+    /// <summary>What boroughs are ranked by: a count per 1,000 residents (null without the population), a rate as it is.</summary>
+    private decimal? RateOf(Measure measure, Area borough, Period period, FoundValue value) =>
+        measure.Unit != MeasureUnit.Count ? value.Value
+        : Population(borough, period.From.FinancialYear) is { } population ? Rate.Per1000(value.Value, population.Value)
+        : null;
 
     /// <summary>The printed rank of a published figure, else the rank by rate per 1,000 among the boroughs when every one has a value.</summary>
     private RankedPosition? Rank(Measure measure, Period period, FoundValue? current)
@@ -399,17 +395,7 @@ internal sealed class ReportInputs
         foreach (var borough in ranked)
         {
             var value = borough.Id == area.Id ? current : Find(measure, borough, period);
-            if (value is null) return null;
-            decimal rate;
-            if (measure.Unit == MeasureUnit.Count)
-            {
-                if (Population(borough, period.From.FinancialYear) is not { } population) return null;
-                rate = Rate.Per1000(value.Value, population.Value);
-            }
-            else
-            {
-                rate = value.Value;
-            }
+            if (value is null || RateOf(measure, borough, period, value) is not { } rate) return null;
             rates.Add(new(borough.Name, rate));
         }
         return LondonRank.Of(rates, area.Name) is { } rank ? new RankedPosition(rank, RankSource.Computed) : null;

@@ -72,22 +72,14 @@ public sealed class ReportPageCache : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken ct) => ValueTask.CompletedTask;
 
-    async ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
+    ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
         // Never keep what a signed-in session did not see: a redirect to sign-in, a 403, an error, a renewed cookie.
+        // (How long a kept page may live within its session is LimitToSession's.)
         if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.SetCookie.Count > 0 || http.User.Identity?.IsAuthenticated != true)
-        {
             context.AllowCacheStorage = false;
-            return;
-        }
-        // Nor what would outlive the session: a session ends at a fixed time after sign-in (Sessions:Lifetime), and a kept
-        // page is served without asking sign-in again, so a session with less time left than a kept page lives gets none.
-        // (The sign-in handler has already authenticated this request: this reads its result, it does not decrypt again.)
-        var expires = (await http.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties?.ExpiresUtc;
-        var kept = context.ResponseExpirationTimeSpan ?? TimeSpan.Zero;
-        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (expires is null || expires.Value - now < kept) context.AllowCacheStorage = false;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -98,7 +90,7 @@ public sealed class ReportPageCache : IOutputCachePolicy
     {
         if (http.Features.Get<IOutputCacheFeature>()?.Context is { EnableOutputCaching: true } cache)
         {
-            var ends = http.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+            var ends = http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
             var left = ends - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
             if (left is { } l)
             {
