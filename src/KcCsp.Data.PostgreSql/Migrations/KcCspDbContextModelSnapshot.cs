@@ -293,12 +293,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<int>("AliasId")
                         .HasColumnType("integer");
 
@@ -318,9 +312,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.HasKey("Id");
+                    b.HasIndex("ImportId")
+                        .HasAnnotation("Npgsql:StorageParameter:autosummarize", true);
 
-                    b.HasIndex("ImportId");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ImportId"), "brin");
 
                     b.ToTable("CrimeCounts");
                 });

@@ -293,12 +293,6 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
                     b.Property<int>("AliasId")
                         .HasColumnType("int");
 
@@ -318,9 +312,9 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("ImportId");
+                    b.HasIndex("ImportId")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin")
+                        .HasAnnotation("Npgsql:StorageParameter:autosummarize", true);
 
                     b.ToTable("CrimeCounts");
                 });

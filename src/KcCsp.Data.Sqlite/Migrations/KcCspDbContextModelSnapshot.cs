@@ -276,10 +276,6 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.CrimeCount", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("AliasId")
                         .HasColumnType("INTEGER");
 
@@ -299,9 +295,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("ImportId");
+                    b.HasIndex("ImportId")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin")
+                        .HasAnnotation("Npgsql:StorageParameter:autosummarize", true);
 
                     b.ToTable("CrimeCounts");
                 });

@@ -157,13 +157,21 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
     private readonly record struct ReadCount(string Area, string AreaKey, string Major, string Minor, string CategoryKey, string? SmallAreaCode, int Month, int Count);
 
+    /// <summary>The first <see cref="Length"/> counts of a pooled array (1,024 counts, 57 KB: below the large-object heap).</summary>
+    private readonly record struct ReadBatch(ReadCount[] Counts, int Length)
+    {
+        public const int Size = 1024;
+    }
+
     /// <summary>The reading thread, started as soon as the layout is known: it fills a bounded queue the writer empties.</summary>
     private sealed class Reading : IAsyncDisposable
     {
         public readonly ExtractScan Scan = new();
         public required CancellationTokenSource Stop;
         // Room for the counts of the first few hundred milliseconds, read while the database checks finish (about 15 MB).
-        public readonly System.Collections.Concurrent.BlockingCollection<ReadCount[]> Queue = new(boundedCapacity: 64);
+        public readonly System.Collections.Concurrent.BlockingCollection<ReadBatch> Queue = new(boundedCapacity: 256);
+        /// <summary>Batch arrays the loading side has written, for the reading thread to fill again.</summary>
+        public readonly System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> Free = new();
         public Task Task = Task.CompletedTask;
         /// <summary>The keys of the areas the portal knows (set by the loading side once it has read them), for the unknown-area limit.</summary>
         public readonly TaskCompletionSource<IReadOnlySet<string>> KnownAreas = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -177,7 +185,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             reading.Task = Task.Run(() =>
             {
                 var scan = reading.Scan;
-                try { Read(table, layout, limits, latest, reading.KnownAreas.Task, scan, reading.Queue, reading.Stop.Token); }
+                try { Read(table, layout, limits, latest, reading.KnownAreas.Task, scan, reading.Queue, reading.Free, reading.Stop.Token); }
                 catch (ExtractFormatException e)
                 {
                     scan.Problem(new ImportProblem(e.Line, null, null, e.Message));
@@ -254,7 +262,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             ReadCount? blocked = null;
             while (true)
             {
-                var segment = Resolved(load, areasByKey, aliases, batches, pending, pauseAfter, c => blocked = c);
+                var segment = Resolved(load, areasByKey, aliases, batches, reading.Free, pending, pauseAfter, c => blocked = c);
                 load.Stored += await writer.WriteAsync(connection, transaction, BulkTables.Counts, segment, stop.Token);
                 if (blocked is not { } b) break;
                 blocked = null;
@@ -322,35 +330,39 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <paramref name="blockedOn"/>). Adds each count to the sums the measures are recomputed from.
     /// </summary>
     private static IEnumerable<CrimeCount> Resolved(LoadState load, Dictionary<string, Area> areas, Dictionary<string, CategoryAlias> aliases,
-        IEnumerator<ReadCount[]> batches, Queue<ReadCount> pending, long pauseAfter, Action<ReadCount> blockedOn)
+        IEnumerator<ReadBatch> batches, System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> free, Queue<ReadCount> pending, long pauseAfter,
+        Action<ReadCount> blockedOn)
     {
         var count = new CrimeCount { ImportId = load.Import.Id };
         (string Key, int Id) lastArea = ("\0", 0), lastAlias = ("\0", 0);
         var sums = load.Sums;
         while (true)
         {
-            ReadCount[] batch;
+            ReadCount[] array;
+            int length;
             if (pending.Count > 0)
             {
-                batch = [.. pending];
+                array = [.. pending];
+                length = array.Length;
                 pending.Clear();
             }
             else if (batches.MoveNext())
             {
-                batch = batches.Current;
+                (array, length) = batches.Current;
             }
             else
             {
                 yield break;
             }
-            for (var i = 0; i < batch.Length; i++)
+            for (var i = 0; i < length; i++)
             {
-                var c = batch[i];
+                var c = array[i];
                 if (!ReferenceEquals(c.AreaKey, lastArea.Key))
                 {
                     if (!areas.TryGetValue(c.AreaKey, out var area) || area.Id == 0)
                     {
-                        foreach (var rest in batch.AsSpan(i)) pending.Enqueue(rest);
+                        foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
+                        Return(free, array);
                         blockedOn(c);
                         yield break;
                     }
@@ -360,7 +372,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 {
                     if (!aliases.TryGetValue(c.CategoryKey, out var alias) || alias.Id == 0)
                     {
-                        foreach (var rest in batch.AsSpan(i)) pending.Enqueue(rest);
+                        foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
+                        Return(free, array);
                         blockedOn(c);
                         yield break;
                     }
@@ -375,33 +388,45 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 yield return count;
                 if (++load.Yielded == pauseAfter) PauseForTest();
             }
+            Return(free, array);
         }
+    }
+
+    /// <summary>A written batch's array, back to the reading thread (a pending one, copied out of a batch, is not pooled).</summary>
+    private static void Return(System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> free, ReadCount[] array)
+    {
+        if (array.Length == ReadBatch.Size) free.Enqueue(array);
     }
 
     /// <summary>The reading thread: every row validated, its non-zero counts queued in batches (bounded: memory stays flat).
     /// Bad rows are listed (up to the cap) and the read goes on, so one run shows every problem.</summary>
     private static void Read(IExtractTable table, ExtractLayout layout, ExtractLimits limits, YearMonth latest, Task<IReadOnlySet<string>> knownAreas,
-        ExtractScan scan, System.Collections.Concurrent.BlockingCollection<ReadCount[]> queue, CancellationToken ct)
+        ExtractScan scan, System.Collections.Concurrent.BlockingCollection<ReadBatch> queue, System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> free,
+        CancellationToken ct)
     {
-        const int BatchSize = 4096;
-        var batch = new List<ReadCount>(BatchSize);
+        ReadCount[] Rent() => free.TryDequeue(out var array) ? array : new ReadCount[ReadBatch.Size];
+        // Batches are arrays the loading side hands back once written: the read allocates nothing per count (an
+        // array per batch cost the read a third of its time in copying and garbage collection).
+        var batch = Rent();
+        var filled = 0;
         void Emit(ReadCount c)
         {
             // Once a problem is found nothing will be kept: keep validating, stop queueing.
             if (scan.ProblemCount > 0) return;
-            batch.Add(c);
-            if (batch.Count == BatchSize)
+            batch[filled++] = c;
+            if (filled == batch.Length)
             {
                 var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                queue.Add(batch.ToArray(), ct);
+                queue.Add(new ReadBatch(batch, filled), ct);
+                batch = Rent();
                 scan.BlockedTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-                batch.Clear();
+                filled = 0;
             }
         }
 
         foreach (var (_, month) in layout.MonthColumns) scan.Months.Add(month.ToYyyyMm());
         var names = new NameCache();
-        var (areaColumn, majorColumn, minorColumn, smallColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
+        var (areaColumn, majorColumn, minorColumn) = (new ColumnMemo(names), new ColumnMemo(names), new ColumnMemo(names));
         (string Key, int Month) lastCovered = ("", 0);
         string? lastCategory = null;
         var width = layout.Header.Count;
@@ -410,6 +435,28 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var duplicates = new DuplicateRows(limits, layout.IsLong, latest);
         var unknownAreas = new List<string>();
         IReadOnlySet<string>? known = null;
+        const int PendingAreas = 256;
+        var newAreas = new List<(string Key, string Name, long Line)>();
+        void CheckNewAreas(bool wait)
+        {
+            if (known is null)
+            {
+                if (!knownAreas.IsCompleted && !wait) return;
+                knownAreas.Wait(ct);
+                known = knownAreas.Result;
+            }
+            foreach (var (key, name, at) in newAreas)
+            {
+                if (known.Contains(key) || unknownAreas.Count > limits.MaxUnknownAreas) continue;
+                unknownAreas.Add(name);
+                if (unknownAreas.Count > limits.MaxUnknownAreas)
+                    scan.Problem(at, layout.AreaColumn, layout,
+                        $"More than {limits.MaxUnknownAreas} area names are neither London boroughs nor areas the portal knows " +
+                        $"({string.Join(", ", unknownAreas.Select(a => $"'{ImportProblem.Shown(a)}'"))}): is this the area column of an MPS extract? " +
+                        "(Import:Limits:MaxUnknownAreas)");
+            }
+            newAreas.Clear();
+        }
         var latestYyyyMm = latest.ToYyyyMm();
         while (table.MoveNext())
         {
@@ -419,9 +466,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var area = areaColumn.Get(table[layout.AreaColumn]);
             var major = majorColumn.Get(table[layout.MajorColumn]);
             var minor = minorColumn.Get(table[layout.MinorColumn]);
-            var rowOk = Name(area, "area name", ExtractCells.MaxAreaName, line, layout.AreaColumn, layout, scan)
-                & Name(major, "major category", ExtractCells.MaxCategoryName, line, layout.MajorColumn, layout, scan)
-                & Name(minor, "minor category", ExtractCells.MaxCategoryName, line, layout.MinorColumn, layout, scan);
+            var rowOk = areaColumn.Check(area, "area name", ExtractCells.MaxAreaName, line, layout.AreaColumn, layout, scan)
+                & majorColumn.Check(major, "major category", ExtractCells.MaxCategoryName, line, layout.MajorColumn, layout, scan)
+                & minorColumn.Check(minor, "minor category", ExtractCells.MaxCategoryName, line, layout.MinorColumn, layout, scan);
             // The small-area cell, read once (every row of an LSOA file has a different one).
             var smallCell = layout.SmallAreaColumn is { } sc ? table[sc].Trim() : default;
             if (smallCell.Length > 20)
@@ -433,21 +480,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             var categoryKey = names.CategoryKey(major, minor);
             if (rowOk && !ReferenceEquals(areaKey, lastCovered.Key) && scan.Areas.TryAdd(areaKey, area.Trim()))
             {
-                // A name new to this file: is it one the portal knows? (The loading side supplies the known names.)
-                if (known is null)
-                {
-                    knownAreas.Wait(ct);
-                    known = knownAreas.Result;
-                }
-                if (!known.Contains(areaKey) && unknownAreas.Count <= limits.MaxUnknownAreas)
-                {
-                    unknownAreas.Add(area.Trim());
-                    if (unknownAreas.Count > limits.MaxUnknownAreas)
-                        scan.Problem(line, layout.AreaColumn, layout,
-                            $"More than {limits.MaxUnknownAreas} area names are neither London boroughs nor areas the portal knows " +
-                            $"({string.Join(", ", unknownAreas.Select(a => $"'{ImportProblem.Shown(a)}'"))}): is this the area column of an MPS extract? " +
-                            "(Import:Limits:MaxUnknownAreas)");
-                }
+                // A name new to this file: is it one the portal knows? The loading side supplies the known names once it
+                // has read them; until then new names wait in a short list, so the read never waits for the database.
+                newAreas.Add((areaKey, area.Trim(), line));
+                CheckNewAreas(wait: newAreas.Count >= PendingAreas);
             }
 
             long rowTotal = 0;
@@ -467,7 +503,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 if (yearOk && monthOk && rowOk)
                 {
-                    if (duplicates.Add(areaKey, categoryKey, smallCell, year, month) is { } repeated)
+                    if (duplicates.Add(areaKey, categoryKey, smallCell, year, month, out var small) is { } repeated)
                         scan.Problem(line, null, layout, repeated);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
@@ -477,7 +513,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         lastCovered = (areaKey, ym);
                     }
                     // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
-                    if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, smallCell.Length > 0 ? smallColumn.Get(smallCell) : null, ym, value));
+                    if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, ym, value));
                 }
                 rowTotal = ok ? value : 0;
             }
@@ -494,11 +530,11 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Problem(line, column, layout, ExtractCells.CountProblem(table[column]));
                     }
                 }
-                if (rowOk && duplicates.Add(areaKey, categoryKey, smallCell, 0, 0) is { } repeated)
+                string? small = null;
+                if (rowOk && duplicates.Add(areaKey, categoryKey, smallCell, 0, 0, out small) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
                 if (allOk && rowOk && rowTotal != 0)
                 {
-                    var small = smallCell.Length > 0 ? smallColumn.Get(smallCell) : null;
                     for (var i = 0; i < monthValues.Length; i++)
                         if (monthValues[i] != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, monthKeys[i], monthValues[i]));
                 }
@@ -511,7 +547,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             }
             if (rowOk) lastCategory = categoryKey;
         }
-        if (batch.Count > 0 && scan.ProblemCount == 0) queue.Add(batch.ToArray(), ct);
+        CheckNewAreas(wait: true);
+        if (filled > 0 && scan.ProblemCount == 0) queue.Add(new ReadBatch(batch, filled), ct);
         if (!layout.IsLong)
             foreach (var a in scan.Areas.Keys)
                 foreach (var m in scan.Months) scan.Covered.Add((a, m));
@@ -606,9 +643,19 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     private sealed class ColumnMemo(NameCache names)
     {
         private string? last;
+        /// <summary>The last value found to be a good name: while rows repeat it (as the same string), it is not checked again.</summary>
+        private string? good;
 
         public string Get(ReadOnlySpan<char> value) =>
             last is not null && value.SequenceEqual(last) ? last : last = names.Get(value);
+
+        public bool Check(string value, string what, int max, long line, int column, ExtractLayout layout, ExtractScan scan)
+        {
+            if (ReferenceEquals(value, good)) return true;
+            if (!Name(value, what, max, line, column, layout, scan)) return false;
+            good = value;
+            return true;
+        }
     }
 
     /// <summary>

@@ -60,8 +60,11 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     /// <summary>Records one row; a message when it repeats an earlier one or a limit is passed (only the first time).</summary>
     /// <param name="smallArea">The trimmed small-area cell, empty where the file has none.</param>
     /// <param name="year">Long files: the row's month (already checked to be in range); ignored for wide files.</param>
-    public string? Add(string areaKey, string categoryKey, ReadOnlySpan<char> smallArea, int year, int month)
+    /// <param name="smallAreaCode">The small-area code as one string per distinct code (null where the file has none,
+    /// or once a limit has been passed), for the counts the row keeps.</param>
+    public string? Add(string areaKey, string categoryKey, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode)
     {
+        smallAreaCode = null;
         if (stopped) return null;
         if (!ReferenceEquals(areaKey, lastArea.Key)) lastArea = (areaKey, Id(areas, areaKey));
         if (!ReferenceEquals(categoryKey, lastCategory.Key)) lastCategory = (categoryKey, Id(categories, categoryKey));
@@ -72,12 +75,13 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
         if (smallArea.Length > 0)
         {
             if (smallAreas.Count == 0) smallLookup = smallAreas.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!smallLookup.TryGetValue(smallArea, out small))
+            if (!smallLookup.TryGetValue(smallArea, out smallAreaCode, out small))
             {
                 if (smallAreas.Count >= limits.MaxSmallAreas)
                     return Stop($"The file has more than {limits.MaxSmallAreas:N0} different small-area codes (Import:Limits:MaxSmallAreas): London has about 5,000 LSOAs and 700 wards.");
                 small = smallAreas.Count + 1;
-                smallLookup[smallArea] = small;
+                smallAreaCode = smallArea.ToString();
+                smallAreas[smallAreaCode] = small;
             }
         }
         var key = ((long)small << 28) | ((long)lastArea.Id << 14) | (long)lastCategory.Id;

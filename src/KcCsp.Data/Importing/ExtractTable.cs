@@ -136,23 +136,54 @@ internal static class ExtractTable
     }
 }
 
-/// <summary>A file read once, its SHA-256 taken from the same bytes the parser reads.</summary>
-internal sealed class HashingStream(Stream inner, System.Security.Cryptography.IncrementalHash hash) : Stream
+/// <summary>
+/// A file read once, its SHA-256 taken from the same bytes the parser reads. The hashing runs on a thread of its own
+/// (each block the parser reads is copied to it through a short bounded queue), so the parser's thread — the import's
+/// critical path — does not wait for it.
+/// </summary>
+internal sealed class HashingStream : Stream
 {
+    private const int QueuedBlocks = 16;
+    private readonly Stream inner;
+    private readonly System.Collections.Concurrent.BlockingCollection<(byte[] Block, int Length)> blocks = new(QueuedBlocks);
+    private readonly Task hashing;
+    private bool disposed;
+
+    public HashingStream(Stream inner, System.Security.Cryptography.IncrementalHash hash)
+    {
+        this.inner = inner;
+        hashing = Task.Factory.StartNew(() =>
+        {
+            foreach (var (block, length) in blocks.GetConsumingEnumerable())
+            {
+                hash.AppendData(block.AsSpan(0, length));
+                System.Buffers.ArrayPool<byte>.Shared.Return(block);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        hash.AppendData(buffer[..n]);
+        if (n > 0)
+        {
+            var block = System.Buffers.ArrayPool<byte>.Shared.Rent(n);
+            buffer[..n].CopyTo(block);
+            blocks.Add((block, n));
+        }
         return n;
     }
 
-    /// <summary>Hashes whatever the parser left unread (nothing, normally), so the hash is always the whole file's.</summary>
+    /// <summary>Hashes whatever the parser left unread (nothing, normally) and waits for the hashing thread, so the
+    /// hash is the whole file's.</summary>
     public void ReadToEnd()
     {
         var buffer = new byte[1 << 16];
         while (Read(buffer) > 0) { }
+        blocks.CompleteAdding();
+        hashing.GetAwaiter().GetResult();
     }
 
     public override bool CanRead => true;
@@ -167,7 +198,15 @@ internal sealed class HashingStream(Stream inner, System.Security.Cryptography.I
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        // Disposed twice (by the text reader, then by the table): only the first does anything.
+        if (disposing && !disposed)
+        {
+            disposed = true;
+            if (!blocks.IsAddingCompleted) blocks.CompleteAdding();
+            try { hashing.Wait(); } catch (AggregateException) { }
+            blocks.Dispose();
+            inner.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

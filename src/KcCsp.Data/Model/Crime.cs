@@ -75,7 +75,6 @@ public class CrimeImport
     public string ReportJson { get; set; } = "{}";
 }
 
-/// <summary>A monthly count of one category in one area (and small area, where the file has them), as an import read it.</summary>
 /// <summary>How much of an import fell under each category name: what the unmapped-categories banner reads, so that
 /// it never has to search the millions of counts.</summary>
 public class ImportAlias
@@ -85,9 +84,10 @@ public class ImportAlias
     public long Total { get; set; }
 }
 
+/// <summary>A monthly count of one category in one area (and small area, where the file has them), as an import read it;
+/// only non-zero counts are kept. A bulk fact table: no key, written only by the importer.</summary>
 public class CrimeCount
 {
-    public long Id { get; set; }
     public int ImportId { get; set; }
     public int AreaId { get; set; }
     /// <summary>LSOA or ward code where the file is finer than boroughs.</summary>

@@ -39,7 +39,8 @@ internal static class ImportCommands
             var outcome = await importer.ImportAsync(file, Path.GetFileName(file), $"{Environment.UserName} (command line)", ImportTrigger.CommandLine, ct, ready);
             log.LogDebug("import: importer returned at {Elapsed} ms after process start", SinceStart());
             await ready; // when the file was refused before the database was needed
-            log.LogDebug("import: done at {Elapsed} ms after process start", SinceStart());
+            log.LogDebug("import: done at {Elapsed} ms after process start; {Allocated} MB allocated, garbage collections {Gen0}/{Gen1}/{Gen2}, {Paused} ms paused",
+                SinceStart(), GC.GetTotalAllocatedBytes() >> 20, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), (long)GC.GetTotalPauseDuration().TotalMilliseconds);
             var asJson = parse.GetValue(json);
             if (outcome.Kind == ImportOutcomeKind.Invalid)
             {

@@ -342,7 +342,7 @@ public sealed class ImportTests : IAsyncLifetime
 
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
-        var counts = await db.CrimeCounts.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
+        var counts = await db.CrimeCounts.AsNoTracking().OrderBy(c => c.SmallAreaCode).ToListAsync();
         counts.Should().HaveCount(130);
         counts.Select(c => c.SmallAreaCode).Should().Equal(Enumerable.Range(0, 130).Select(k => $"E0100{2 * k:D4}"));
         counts.Select(c => c.Count).Should().Equal(Enumerable.Range(1, 130));

@@ -106,8 +106,6 @@ namespace KcCsp.Data.SqlServer.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
                     ImportId = table.Column<int>(type: "int", nullable: false),
                     AreaId = table.Column<int>(type: "int", nullable: false),
                     SmallAreaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
@@ -117,7 +115,6 @@ namespace KcCsp.Data.SqlServer.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(

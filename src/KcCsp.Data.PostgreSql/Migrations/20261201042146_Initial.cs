@@ -107,8 +107,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ImportId = table.Column<int>(type: "integer", nullable: false),
                     AreaId = table.Column<int>(type: "integer", nullable: false),
                     SmallAreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
@@ -118,7 +116,6 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -896,7 +893,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_CrimeCounts_ImportId",
                 table: "CrimeCounts",
-                column: "ImportId");
+                column: "ImportId")
+                .Annotation("Npgsql:IndexMethod", "brin")
+                .Annotation("Npgsql:StorageParameter:autosummarize", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_CrimeImports_Sha256",

@@ -106,8 +106,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                 name: "CrimeCounts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
                     ImportId = table.Column<int>(type: "INTEGER", nullable: false),
                     AreaId = table.Column<int>(type: "INTEGER", nullable: false),
                     SmallAreaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
@@ -117,7 +115,6 @@ namespace KcCsp.Data.Sqlite.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CrimeCounts", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
