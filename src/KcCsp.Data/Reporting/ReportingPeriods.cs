@@ -4,11 +4,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Data.Reporting;
 
-/// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
-public sealed class BadPeriodException(string parameter, string message) : Exception(message)
+/// <summary>
+/// A request's parameter is missing or was not understood: says which parameter and why (an HTTP 400 whose title is
+/// <see cref="Title"/>, never a 500). Periods fail with the narrower <see cref="BadPeriodException"/>.
+/// </summary>
+public class BadParameterException(string parameter, string message, string title) : Exception(message)
 {
+    public BadParameterException(string parameter, string message) : this(parameter, message, $"The parameter '{parameter}' is not valid.") { }
+
     public string Parameter { get; } = parameter;
+
+    /// <summary>A short statement of the problem (a ProblemDetails title); the message says what to do.</summary>
+    public string Title { get; } = title;
+
+    /// <summary>A required parameter that was not given.</summary>
+    public static BadParameterException Missing(string parameter, string message) =>
+        new(parameter, message, $"The parameter '{parameter}' is required.");
 }
+
+/// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
+public sealed class BadPeriodException(string parameter, string message) : BadParameterException(parameter, message, "The period is not valid.");
 
 /// <summary>A financial year to date: the year and the last calendar month included.</summary>
 public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
@@ -23,7 +38,7 @@ public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
 /// Which period a download or an API call describes when the request does not say: the latest month with imported
 /// data when there is any, otherwise the period the plan's published figures describe (2009/10 to January).
 /// </summary>
-public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
+public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, TimeProvider clock)
 {
     public async Task<ReportingPeriod> DefaultAsync(CancellationToken ct = default)
     {
@@ -59,17 +74,29 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
             .Distinct().OrderDescending().ToList();
     }
 
-    /// <summary>A financial year such as 2009/10, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
-    public static FinancialYear ParseYear(string parameter, string? value)
+    /// <summary>
+    /// A financial year to report on, such as 2009/10, or a <see cref="BadPeriodException"/> naming the parameter: not a
+    /// year, or one that starts after today's financial year (nothing can have happened in it yet). Targets may be set
+    /// for later years; their year is not a period to report on and is not read here.
+    /// </summary>
+    public FinancialYear ParseYear(string parameter, string? value) => ParseYear(parameter, value, clock);
+
+    /// <summary>As <see cref="ParseYear(string, string?)"/>, for a caller without a scope (the command line) but with the clock.</summary>
+    public static FinancialYear ParseYear(string parameter, string? value, TimeProvider clock)
     {
+        var latest = FinancialYear.Of(Today.Of(clock));
+        FinancialYear year;
         try
         {
-            return FinancialYear.Parse(value ?? "");
+            year = FinancialYear.Parse(value ?? "");
         }
         catch (FormatException e)
         {
             throw new BadPeriodException(parameter, $"{parameter}: {e.Message}");
         }
+        if (year > latest)
+            throw new BadPeriodException(parameter, $"{parameter}: '{value}' has not started yet: the latest financial year is {latest}.");
+        return year;
     }
 
     /// <summary>A calendar month 1-12, or a <see cref="BadPeriodException"/> naming the parameter.</summary>

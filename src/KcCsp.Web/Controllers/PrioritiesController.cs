@@ -13,7 +13,7 @@ public sealed class PrioritiesController(DashboardService dashboard, ReportingPe
     {
         ReportingPeriod period;
         try { period = await periods.ResolveAsync(year, toMonth, ct); }
-        catch (BadPeriodException e) { return HomeController.BadPeriod(this, e); }
+        catch (BadParameterException e) { return HomeController.BadPeriod(this, e); }
         var model = await dashboard.PriorityAsync(code, period, ct);
         return model is null ? NotFound() : View(model);
     }
