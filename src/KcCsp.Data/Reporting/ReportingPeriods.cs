@@ -25,8 +25,11 @@ public class BadParameterException(string parameter, string message, string titl
 /// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
 public sealed class BadPeriodException(string parameter, string message) : BadParameterException(parameter, message, "The period is not valid.");
 
-/// <summary>A financial year to date: the year and the last calendar month included.</summary>
-public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
+/// <summary>
+/// A financial year to date: the year and the last calendar month included; and, where a reader chose one, the last
+/// month of the baseline the XmR charts' limits come from (by default the months before the period).
+/// </summary>
+public sealed record ReportingPeriod(FinancialYear Year, int ToMonth, YearMonth? BaselineTo = null)
 {
     public LikeForLike Periods => LikeForLike.YearToDate(Year, ToMonth);
 
@@ -59,6 +62,31 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, T
 
         var fy = ParseYear("year", year);
         return new ReportingPeriod(fy, toMonth ?? (fy == fallback.Year ? fallback.ToMonth : FinancialYear.FirstMonth - 1));
+    }
+
+    /// <summary>
+    /// As <see cref="ResolveAsync(string?, int?, CancellationToken)"/>, with the XmR charts' baseline a reader chose:
+    /// <paramref name="baselineTo"/> (YYYY-MM) is the baseline's last month, from the charts' first month — within the
+    /// months a chart beside the period can show (the <see cref="SpcCharts.DefaultBaselineMonths"/> before it, and the
+    /// period itself).
+    /// </summary>
+    public async Task<ReportingPeriod> ResolveAsync(string? year, int? toMonth, string? baselineTo, CancellationToken ct = default)
+    {
+        var period = await ResolveAsync(year, toMonth, ct);
+        return string.IsNullOrWhiteSpace(baselineTo) ? period : period with { BaselineTo = CheckBaselineTo("baselineTo", baselineTo, period) };
+    }
+
+    /// <summary>The last month of a chosen baseline for the charts beside <paramref name="period"/>, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
+    public static YearMonth CheckBaselineTo(string parameter, string value, ReportingPeriod period)
+    {
+        var month = ParseMonth(parameter, value.Trim());
+        var shown = period.Periods.Current;
+        var first = shown.From.AddMonths(-SpcCharts.DefaultBaselineMonths);
+        // Two months at least: limits come from the moving range between months.
+        if (month < first.AddMonths(1) || month > shown.To)
+            throw new BadPeriodException(parameter,
+                $"{parameter}: {month} is outside the charts of {shown.Describe()}: the baseline's last month is from {first.AddMonths(1)} to {shown.To} (the baseline runs from the chart's first month, {first} at the earliest).");
+        return month;
     }
 
     /// <summary>
