@@ -79,7 +79,7 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, T
     /// <summary>The last month of a chosen baseline for the charts beside <paramref name="period"/>, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
     public static YearMonth CheckBaselineTo(string parameter, string value, ReportingPeriod period)
     {
-        var month = ParseMonth(parameter, value.Trim());
+        var month = ReadMonth(parameter, value.Trim());
         var shown = period.Periods.Current;
         var first = shown.From.AddMonths(-SpcCharts.DefaultBaselineMonths);
         // Two months at least: limits come from the moving range between months.
@@ -131,7 +131,23 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, T
     public static int CheckMonth(string parameter, int month) =>
         month is >= 1 and <= 12 ? month : throw new BadPeriodException(parameter, $"{parameter}: {month} is not a calendar month (1-12).");
 
-    public static YearMonth ParseMonth(string parameter, string value)
+    /// <summary>
+    /// A month such as 2009-04, or a <see cref="BadPeriodException"/> naming the parameter: not a month, or one of a
+    /// financial year that starts after today's (as <see cref="ParseYear(string, string?)"/>).
+    /// </summary>
+    public YearMonth ParseMonth(string parameter, string value) => ParseMonth(parameter, value, clock);
+
+    /// <summary>As <see cref="ParseMonth(string, string)"/>, for a caller without a scope (the command line) but with the clock.</summary>
+    public static YearMonth ParseMonth(string parameter, string value, TimeProvider clock)
+    {
+        var month = ReadMonth(parameter, value);
+        var latest = FinancialYear.Of(Today.Of(clock));
+        if (month.FinancialYear > latest)
+            throw new BadPeriodException(parameter, $"{parameter}: '{value}' has not started yet: the latest financial year is {latest}.");
+        return month;
+    }
+
+    private static YearMonth ReadMonth(string parameter, string value)
     {
         if (YearMonth.TryParse(value, out var month)) return month;
         throw new BadPeriodException(parameter, $"{parameter}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).");

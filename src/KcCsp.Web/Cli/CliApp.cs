@@ -82,7 +82,8 @@ public static class CliApp
                 {
                     if (parse.GetValue(year) is not null || parse.GetValue(toMonth) is not null)
                         throw new BadPeriodException("--rolling-12", "--rolling-12 takes --to YYYY-MM, not --year or --to-month.");
-                    rollingTo = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? throw new BadPeriodException("--to", "--rolling-12 needs --to YYYY-MM, the last month of the twelve."));
+                    rollingTo = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? throw new BadPeriodException("--to", "--rolling-12 needs --to YYYY-MM, the last month of the twelve."),
+                        host.Services.GetRequiredService<TimeProvider>());
                 }
                 else
                 {

@@ -52,12 +52,15 @@ public sealed class RequestParameterTests : IAsyncLifetime
     [Theory]
     [InlineData("/api/priorities/confidence?year=2099/00")]
     [InlineData("/api/measures/robbery/comparison?year=2099/00&toMonth=1")]
-    public async Task The_api_refuses_a_year_that_has_not_started_as_problem_details(string url)
+    [InlineData("/api/measures/robbery/rolling-12?area=Kensington%20and%20Chelsea&to=2099-01", "to", "2099-01")]
+    [InlineData("/api/measures/robbery/series?from=2009-04&to=2099-01", "to", "2099-01")]
+    [InlineData("/api/measures/robbery/spc?area=Kensington%20and%20Chelsea&from=2009-04&to=2099-01", "to", "2099-01")]
+    public async Task The_api_refuses_a_year_that_has_not_started_as_problem_details(string url, string parameter = "year", string value = "2099/00")
     {
         var (status, title, detail) = await ProblemAsync(url);
         status.Should().Be(400);
         title.Should().Be("The period is not valid.");
-        detail.Should().Be($"year: '2099/00' has not started yet: the latest financial year is {ThisYear}.");
+        detail.Should().Be($"{parameter}: '{value}' has not started yet: the latest financial year is {ThisYear}.");
     }
 
     [Fact]
@@ -67,6 +70,13 @@ public sealed class RequestParameterTests : IAsyncLifetime
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
         stderr.Should().Contain($"--year: '2099/00' has not started yet: the latest financial year is {ThisYear}.");
+
+        (exit, _, stderr) = await factory.RunCliAsync("measure", "robbery", "--area", "Kensington and Chelsea", "--rolling-12", "--to", "2099-01");
+        exit.Should().Be(2);
+        stderr.Should().Contain($"--to: '2099-01' has not started yet: the latest financial year is {ThisYear}.");
+        (exit, _, stderr) = await factory.RunCliAsync("spc", "robbery", "--area", "Kensington and Chelsea", "--from", "2009-04", "--to", "2099-01");
+        exit.Should().Be(2);
+        stderr.Should().Contain($"--to: '2099-01' has not started yet");
 
         // Today's year is accepted (no figures yet, but a period).
         (await factory.RunCliAsync("measure", "robbery", "--area", "Kensington and Chelsea", "--year", ThisYear.ToString(), "--to-month", "4", "--json")).ExitCode.Should().Be(0);

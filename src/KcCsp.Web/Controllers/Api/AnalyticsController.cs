@@ -10,7 +10,7 @@ namespace KcCsp.Web.Controllers.Api;
 [ApiController]
 [Route("api")]
 [ApiProblems]
-public sealed class AnalyticsController(SpcCharts charts, ReportService reports) : ControllerBase
+public sealed class AnalyticsController(SpcCharts charts, ReportService reports, ReportingPeriods periods) : ControllerBase
 {
     /// <summary>
     /// A measure's rolling twelve months to `to` (YYYY-MM) against the twelve before, for an area: the comparison record
@@ -24,7 +24,7 @@ public sealed class AnalyticsController(SpcCharts charts, ReportService reports)
     {
         if (string.IsNullOrWhiteSpace(area)) throw BadParameterException.Missing("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
         if (string.IsNullOrWhiteSpace(to)) throw BadParameterException.Missing("to", "to: give the last month of the twelve as YYYY-MM.");
-        var end = ReportingPeriods.ParseMonth("to", to);
+        var end = periods.ParseMonth("to", to);
         try
         {
             return new JsonResult(MeasureComparison.From(await reports.RollingTwelveAsync(code, area, end, ct)), PortalJson.Options);
@@ -48,9 +48,9 @@ public sealed class AnalyticsController(SpcCharts charts, ReportService reports)
         if (string.IsNullOrWhiteSpace(area)) throw BadParameterException.Missing("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
         if (string.IsNullOrWhiteSpace(from)) throw BadParameterException.Missing("from", "from and to: give the chart's first and last months as YYYY-MM.");
         if (string.IsNullOrWhiteSpace(to)) throw BadParameterException.Missing("to", "from and to: give the chart's first and last months as YYYY-MM.");
-        var first = ReportingPeriods.ParseMonth("from", from);
-        var last = ReportingPeriods.ParseMonth("to", to);
-        var baseline = string.IsNullOrWhiteSpace(baselineTo) ? (Domain.YearMonth?)null : ReportingPeriods.ParseMonth("baselineTo", baselineTo);
+        var first = periods.ParseMonth("from", from);
+        var last = periods.ParseMonth("to", to);
+        var baseline = string.IsNullOrWhiteSpace(baselineTo) ? (Domain.YearMonth?)null : periods.ParseMonth("baselineTo", baselineTo);
         try
         {
             return new JsonResult(SpcJson.Of(await charts.ChartAsync(code, area, first, last, baseline, ct)), PortalJson.Options);
