@@ -84,6 +84,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
             .GroupBy(u => u.ActionId)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).First());
         var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
+        inputs.SpcBaselineTo = period.BaselineTo;
         var years = await periods.YearsAsync(ct);
 
         var ordered = measures.OrderBy(m => m.SortOrder).ThenBy(m => m.Id).ToList();
@@ -153,6 +154,9 @@ internal sealed class ReportInputs
     private ILookup<int, string> categoryCodes = null!;
     private PeerGroup? peerGroup;
     public List<Target> Targets { get; private set; } = [];
+
+    /// <summary>The last month of the XmR charts' baseline when a reader chose one (see <see cref="SpcCharts.ForPeriod"/>).</summary>
+    public YearMonth? SpcBaselineTo { get; set; }
 
     /// <param name="toMonth">The last month of the report's period: values are read from April of the year before to it.</param>
     /// <param name="from">An earlier first month to read from (a rolling twelve months against the twelve before).</param>
@@ -356,7 +360,7 @@ internal sealed class ReportInputs
         var values = new Dictionary<YearMonth, decimal>();
         for (var month = period.From.AddMonths(-SpcCharts.DefaultBaselineMonths); month <= period.To; month = month.AddMonths(1))
             if (Find(measure, area, Period.SingleMonth(month)) is { } found) values[month] = found.Value;
-        return values.Count < 2 ? null : SpcCharts.ForPeriod(measure, area.Name, period, values, SpcCharts.MonthlyTarget(target), spcSettings);
+        return values.Count < 2 ? null : SpcCharts.ForPeriod(measure, area.Name, period, values, SpcCharts.MonthlyTarget(target), spcSettings, SpcBaselineTo);
     }
 
     /// <summary>

@@ -4,14 +4,32 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Data.Reporting;
 
-/// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
-public sealed class BadPeriodException(string parameter, string message) : Exception(message)
+/// <summary>
+/// A request's parameter is missing or was not understood: says which parameter and why (an HTTP 400 whose title is
+/// <see cref="Title"/>, never a 500). Periods fail with the narrower <see cref="BadPeriodException"/>.
+/// </summary>
+public class BadParameterException(string parameter, string message, string title) : Exception(message)
 {
+    public BadParameterException(string parameter, string message) : this(parameter, message, $"The parameter '{parameter}' is not valid.") { }
+
     public string Parameter { get; } = parameter;
+
+    /// <summary>A short statement of the problem (a ProblemDetails title); the message says what to do.</summary>
+    public string Title { get; } = title;
+
+    /// <summary>A required parameter that was not given.</summary>
+    public static BadParameterException Missing(string parameter, string message) =>
+        new(parameter, message, $"The parameter '{parameter}' is required.");
 }
 
-/// <summary>A financial year to date: the year and the last calendar month included.</summary>
-public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
+/// <summary>A request's period was not understood: says which parameter and why (an HTTP 400, never a 500).</summary>
+public sealed class BadPeriodException(string parameter, string message) : BadParameterException(parameter, message, "The period is not valid.");
+
+/// <summary>
+/// A financial year to date: the year and the last calendar month included; and, where a reader chose one, the last
+/// month of the baseline the XmR charts' limits come from (by default the months before the period).
+/// </summary>
+public sealed record ReportingPeriod(FinancialYear Year, int ToMonth, YearMonth? BaselineTo = null)
 {
     public LikeForLike Periods => LikeForLike.YearToDate(Year, ToMonth);
 
@@ -23,7 +41,7 @@ public sealed record ReportingPeriod(FinancialYear Year, int ToMonth)
 /// Which period a download or an API call describes when the request does not say: the latest month with imported
 /// data when there is any, otherwise the period the plan's published figures describe (2009/10 to January).
 /// </summary>
-public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
+public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, TimeProvider clock)
 {
     public async Task<ReportingPeriod> DefaultAsync(CancellationToken ct = default)
     {
@@ -47,6 +65,31 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
     }
 
     /// <summary>
+    /// As <see cref="ResolveAsync(string?, int?, CancellationToken)"/>, with the XmR charts' baseline a reader chose:
+    /// <paramref name="baselineTo"/> (YYYY-MM) is the baseline's last month, from the charts' first month — within the
+    /// months a chart beside the period can show (the <see cref="SpcCharts.DefaultBaselineMonths"/> before it, and the
+    /// period itself).
+    /// </summary>
+    public async Task<ReportingPeriod> ResolveAsync(string? year, int? toMonth, string? baselineTo, CancellationToken ct = default)
+    {
+        var period = await ResolveAsync(year, toMonth, ct);
+        return string.IsNullOrWhiteSpace(baselineTo) ? period : period with { BaselineTo = CheckBaselineTo("baselineTo", baselineTo, period) };
+    }
+
+    /// <summary>The last month of a chosen baseline for the charts beside <paramref name="period"/>, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
+    public static YearMonth CheckBaselineTo(string parameter, string value, ReportingPeriod period)
+    {
+        var month = ReadMonth(parameter, value.Trim());
+        var shown = period.Periods.Current;
+        var first = shown.From.AddMonths(-SpcCharts.DefaultBaselineMonths);
+        // Two months at least: limits come from the moving range between months.
+        if (month < first.AddMonths(1) || month > shown.To)
+            throw new BadPeriodException(parameter,
+                $"{parameter}: {month} is outside the charts of {shown.Describe()}: the baseline's last month is from {first.AddMonths(1)} to {shown.To} (the baseline runs from the chart's first month, {first} at the earliest).");
+        return month;
+    }
+
+    /// <summary>
     /// The financial years with something to show, newest first: the plan's reporting year, every year that imported
     /// crime extracts cover, and every year of a stored figure.
     /// </summary>
@@ -59,24 +102,52 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly)
             .Distinct().OrderDescending().ToList();
     }
 
-    /// <summary>A financial year such as 2009/10, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
-    public static FinancialYear ParseYear(string parameter, string? value)
+    /// <summary>
+    /// A financial year to report on, such as 2009/10, or a <see cref="BadPeriodException"/> naming the parameter: not a
+    /// year, or one that starts after today's financial year (nothing can have happened in it yet). Targets may be set
+    /// for later years; their year is not a period to report on and is not read here.
+    /// </summary>
+    public FinancialYear ParseYear(string parameter, string? value) => ParseYear(parameter, value, clock);
+
+    /// <summary>As <see cref="ParseYear(string, string?)"/>, for a caller without a scope (the command line) but with the clock.</summary>
+    public static FinancialYear ParseYear(string parameter, string? value, TimeProvider clock)
     {
+        var latest = FinancialYear.Of(Today.Of(clock));
+        FinancialYear year;
         try
         {
-            return FinancialYear.Parse(value ?? "");
+            year = FinancialYear.Parse(value ?? "");
         }
         catch (FormatException e)
         {
             throw new BadPeriodException(parameter, $"{parameter}: {e.Message}");
         }
+        if (year > latest)
+            throw new BadPeriodException(parameter, $"{parameter}: '{value}' has not started yet: the latest financial year is {latest}.");
+        return year;
     }
 
     /// <summary>A calendar month 1-12, or a <see cref="BadPeriodException"/> naming the parameter.</summary>
     public static int CheckMonth(string parameter, int month) =>
         month is >= 1 and <= 12 ? month : throw new BadPeriodException(parameter, $"{parameter}: {month} is not a calendar month (1-12).");
 
-    public static YearMonth ParseMonth(string parameter, string value)
+    /// <summary>
+    /// A month such as 2009-04, or a <see cref="BadPeriodException"/> naming the parameter: not a month, or one of a
+    /// financial year that starts after today's (as <see cref="ParseYear(string, string?)"/>).
+    /// </summary>
+    public YearMonth ParseMonth(string parameter, string value) => ParseMonth(parameter, value, clock);
+
+    /// <summary>As <see cref="ParseMonth(string, string)"/>, for a caller without a scope (the command line) but with the clock.</summary>
+    public static YearMonth ParseMonth(string parameter, string value, TimeProvider clock)
+    {
+        var month = ReadMonth(parameter, value);
+        var latest = FinancialYear.Of(Today.Of(clock));
+        if (month.FinancialYear > latest)
+            throw new BadPeriodException(parameter, $"{parameter}: '{value}' has not started yet: the latest financial year is {latest}.");
+        return month;
+    }
+
+    private static YearMonth ReadMonth(string parameter, string value)
     {
         if (YearMonth.TryParse(value, out var month)) return month;
         throw new BadPeriodException(parameter, $"{parameter}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).");

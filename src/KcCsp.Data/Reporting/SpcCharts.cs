@@ -12,9 +12,10 @@ public sealed record SpcChartPoint(YearMonth Month, decimal Value, SpcPoint Poin
 /// month of <see cref="Shown"/> judged against them. <see cref="MonthlyTarget"/> is the target read as a monthly value,
 /// where it can be (a level, such as a percentage); the assurance icon needs it.
 /// </summary>
+/// <param name="BaselineChosen">The baseline is the one a reader chose (a priority page's baselineTo), not the default.</param>
 public sealed record SpcChart(
     string Measure, string MeasureName, MeasureUnit Unit, Polarity Polarity, string Area,
-    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget);
+    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget, bool BaselineChosen = false);
 
 /// <summary>A chart that cannot be drawn for the months asked: a period the wrong way round, or months without a value.</summary>
 public sealed class SpcPeriodException(string parameter, string message) : Exception(message)
@@ -70,14 +71,18 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
     /// <summary>
     /// The one rule for the chart beside a period: the unbroken run of months with a value ending with the period, back
     /// at most <see cref="DefaultBaselineMonths"/> before it; limits from the months before the period (or from all of
-    /// them when fewer than two precede it). Null when a month of the period has no value.
+    /// them when fewer than two precede it), or from the chart's first month to <paramref name="baselineTo"/> when a
+    /// reader chose it and the chart has at least two months to it. Null when a month of the period has no value.
     /// </summary>
-    public static SpcChart? ForPeriod(Measure measure, string area, Period period, IReadOnlyDictionary<YearMonth, decimal> values, decimal? monthlyTarget, SpcSettings settings)
+    public static SpcChart? ForPeriod(Measure measure, string area, Period period, IReadOnlyDictionary<YearMonth, decimal> values, decimal? monthlyTarget, SpcSettings settings,
+        YearMonth? baselineTo = null)
     {
         if (period.Months.Any(m => !values.ContainsKey(m))) return null;
         var earliest = period.From.AddMonths(-DefaultBaselineMonths);
         var first = period.From;
         while (first > earliest && values.ContainsKey(first.AddMonths(-1))) first = first.AddMonths(-1);
+        if (baselineTo is { } chosen && chosen > first && chosen <= period.To)
+            return Build(measure, area, new Period(first, period.To), new Period(first, chosen), values, monthlyTarget, settings) with { BaselineChosen = true };
         var baseline = first.MonthsUntil(period.From) >= 2 ? new Period(first, period.From.AddMonths(-1)) : new Period(first, period.To);
         return Build(measure, area, new Period(first, period.To), baseline, values, monthlyTarget, settings);
     }

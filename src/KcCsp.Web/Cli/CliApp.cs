@@ -75,27 +75,29 @@ public static class CliApp
         {
             ReportingPeriod? period = null;
             Domain.YearMonth? rollingTo = null;
+            using var host = BuildHost(configure);
             try
             {
                 if (parse.GetValue(rolling))
                 {
                     if (parse.GetValue(year) is not null || parse.GetValue(toMonth) is not null)
                         throw new BadPeriodException("--rolling-12", "--rolling-12 takes --to YYYY-MM, not --year or --to-month.");
-                    rollingTo = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? throw new BadPeriodException("--to", "--rolling-12 needs --to YYYY-MM, the last month of the twelve."));
+                    rollingTo = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? throw new BadPeriodException("--to", "--rolling-12 needs --to YYYY-MM, the last month of the twelve."),
+                        host.Services.GetRequiredService<TimeProvider>());
                 }
                 else
                 {
                     if (parse.GetValue(to) is not null) throw new BadPeriodException("--to", "--to goes with --rolling-12; a year to date takes --year and --to-month.");
-                    var fy = ReportingPeriods.ParseYear("--year", parse.GetValue(year) ?? throw new BadPeriodException("--year", "--year is required (e.g. 2009/10), with --to-month; or use --rolling-12 --to YYYY-MM."));
+                    var fy = ReportingPeriods.ParseYear("--year", parse.GetValue(year) ?? throw new BadPeriodException("--year", "--year is required (e.g. 2009/10), with --to-month; or use --rolling-12 --to YYYY-MM."),
+                        host.Services.GetRequiredService<TimeProvider>());
                     period = new ReportingPeriod(fy, ReportingPeriods.CheckMonth("--to-month", parse.GetValue(toMonth) ?? throw new BadPeriodException("--to-month", "--to-month is required (1-12), with --year.")));
                 }
             }
-            catch (BadPeriodException e)
+            catch (BadParameterException e)
             {
                 await stderr.WriteLineAsync(e.Message);
                 return 2;
             }
-            using var host = BuildHost(configure);
             await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
             var reports = scope.ServiceProvider.GetRequiredService<ReportService>();

@@ -23,23 +23,22 @@ internal static class SpcCommand
             { code, area, from, to, baselineTo, json };
         command.SetAction(async (parse, ct) =>
         {
-            if (!TryMonth("--from", parse.GetValue(from), out var first, out var error)
-                || !TryMonth("--to", parse.GetValue(to), out var last, out error))
+            // The one period parser, with the one clock: a month of a year that has not started is refused too.
+            using var host = buildHost();
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            YearMonth first, last;
+            YearMonth? baseline = null;
+            try
             {
-                await stderr.WriteLineAsync(error);
+                first = ReportingPeriods.ParseMonth("--from", parse.GetValue(from) ?? "", clock);
+                last = ReportingPeriods.ParseMonth("--to", parse.GetValue(to) ?? "", clock);
+                if (parse.GetValue(baselineTo) is { } b) baseline = ReportingPeriods.ParseMonth("--baseline-to", b, clock);
+            }
+            catch (BadPeriodException e)
+            {
+                await stderr.WriteLineAsync(e.Message);
                 return 2;
             }
-            YearMonth? baseline = null;
-            if (parse.GetValue(baselineTo) is { } b)
-            {
-                if (!TryMonth("--baseline-to", b, out var month, out error))
-                {
-                    await stderr.WriteLineAsync(error);
-                    return 2;
-                }
-                baseline = month;
-            }
-            using var host = buildHost();
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
             SpcChart chart;
@@ -66,13 +65,5 @@ internal static class SpcCommand
             return 0;
         });
         return command;
-    }
-
-    private static bool TryMonth(string option, string? value, out YearMonth month, out string error)
-    {
-        error = "";
-        if (YearMonth.TryParse(value, out month)) return true;
-        error = $"{option}: '{value}' is not a month: expected YYYY-MM (e.g. 2009-04).";
-        return false;
     }
 }

@@ -18,9 +18,9 @@ public sealed class BoardPackController(ReportingPeriods periods, BoardPackServi
         {
             period = await periods.ResolveAsync(year, toMonth, ct);
         }
-        catch (BadPeriodException e)
+        catch (BadParameterException e)
         {
-            return Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The period is not valid.");
+            return Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: e.Title);
         }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pack = await boardPacks.BuildAsync(period, ct);

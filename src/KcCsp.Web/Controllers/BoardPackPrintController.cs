@@ -12,7 +12,7 @@ public sealed class BoardPackPrintController(ReportService reports, ReportingPer
     {
         ReportingPeriod period;
         try { period = await periods.ResolveAsync(year, toMonth, ct); }
-        catch (BadPeriodException e) { return HomeController.BadPeriod(this, e); }
+        catch (BadParameterException e) { return HomeController.BadPeriod(this, e); }
         var report = await reports.HomeReportAsync(period, ct);
         return View(new BoardPackPrintModel(PlanHeader.Of(report), report.Priorities.Select(p => DashboardService.Priority(report, p)).ToList()));
     }

@@ -11,9 +11,10 @@ namespace KcCsp.Web.Controllers;
 [OutputCache(PolicyName = ReportPageCache.PolicyName)]
 public sealed class DownloadsController(TableDownloads tables, ReportingPeriods periods) : Controller
 {
-    // Each download takes the page's ?year=&toMonth= so the file says what the page said.
+    // Each download takes the page's ?year=&toMonth=(&baselineTo=) so the file says what the page said.
     private Task<ReportingPeriod> PeriodAsync(CancellationToken ct) =>
-        periods.ResolveAsync(Request.Query["year"], int.TryParse(Request.Query["toMonth"], out var m) ? m : Request.Query.ContainsKey("toMonth") ? 0 : null, ct);
+        periods.ResolveAsync(Request.Query["year"], int.TryParse(Request.Query["toMonth"], out var m) ? m : Request.Query.ContainsKey("toMonth") ? 0 : null,
+            Request.Query["baselineTo"], ct);
 
     [HttpGet("/measures.csv")]
     public async Task<IActionResult> Headlines(CancellationToken ct) => Csv(await tables.HeadlinesAsync(await PeriodAsync(ct), ct));

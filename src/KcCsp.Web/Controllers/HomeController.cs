@@ -15,12 +15,12 @@ public sealed class HomeController(DashboardService dashboard, ReportingPeriods 
     {
         ReportingPeriod period;
         try { period = await periods.ResolveAsync(year, toMonth, ct); }
-        catch (BadPeriodException e) { return BadPeriod(this, e); }
+        catch (BadParameterException e) { return BadPeriod(this, e); }
         return View(await dashboard.HomeAsync(period, ct));
     }
 
     /// <summary>A period the reader typed into the address that is not one: 400, with the reason, on the error page.</summary>
-    internal static IActionResult BadPeriod(Controller controller, BadPeriodException e)
+    internal static IActionResult BadPeriod(Controller controller, BadParameterException e)
     {
         controller.Response.StatusCode = StatusCodes.Status400BadRequest;
         controller.ViewData["Status"] = 400;

@@ -9,11 +9,12 @@ public sealed class PrioritiesController(DashboardService dashboard, ReportingPe
 {
     [HttpGet("/priorities/{code}")]
     [OutputCache(PolicyName = ReportPageCache.PolicyName)]
-    public async Task<IActionResult> Show(string code, string? year, int? toMonth, CancellationToken ct)
+    /// <param name="baselineTo">The last month (YYYY-MM) of the XmR charts' baseline; by default the months before the period.</param>
+    public async Task<IActionResult> Show(string code, string? year, int? toMonth, string? baselineTo, CancellationToken ct)
     {
         ReportingPeriod period;
-        try { period = await periods.ResolveAsync(year, toMonth, ct); }
-        catch (BadPeriodException e) { return HomeController.BadPeriod(this, e); }
+        try { period = await periods.ResolveAsync(year, toMonth, baselineTo, ct); }
+        catch (BadParameterException e) { return HomeController.BadPeriod(this, e); }
         var model = await dashboard.PriorityAsync(code, period, ct);
         return model is null ? NotFound() : View(model);
     }

@@ -7,7 +7,7 @@ public sealed class BadPeriodIsBadRequestAttribute : Microsoft.AspNetCore.Mvc.Fi
 {
     public override void OnException(Microsoft.AspNetCore.Mvc.Filters.ExceptionContext context)
     {
-        if (context.Exception is not BadPeriodException e) return;
+        if (context.Exception is not BadParameterException e) return;
         context.Result = new Microsoft.AspNetCore.Mvc.ContentResult { StatusCode = 400, Content = e.Message, ContentType = "text/plain; charset=utf-8" };
         context.ExceptionHandled = true;
     }

@@ -7,8 +7,14 @@ namespace KcCsp.Web.Features;
 
 public sealed record PlanHeader(string Title, string Partnership, string Years, string Area, string FinancialYear, int ToMonth, string PeriodDescription, string PreviousPeriodDescription)
 {
-    /// <summary>"?year=2009/10&amp;toMonth=1": carried on links so every page, download and the board pack describe the same period.</summary>
-    public string Query => $"?year={Uri.EscapeDataString(FinancialYear)}&toMonth={ToMonth}";
+    /// <summary>
+    /// "?year=2009/10&amp;toMonth=1" (and "&amp;baselineTo=2009-03" when a reader chose the charts' baseline): carried on
+    /// links so every page, download and the board pack describe the same period.
+    /// </summary>
+    public string Query => $"?year={Uri.EscapeDataString(FinancialYear)}&toMonth={ToMonth}" + (BaselineTo is null ? "" : $"&baselineTo={BaselineTo}");
+
+    /// <summary>The last month of the XmR charts' baseline a reader chose (YYYY-MM), or null for the default.</summary>
+    public string? BaselineTo { get; init; }
 
     /// <summary>The financial years a reader can choose, newest first.</summary>
     public IReadOnlyList<string> ChoosableYears { get; init; } = [];
@@ -20,6 +26,7 @@ public sealed record PlanHeader(string Title, string Partnership, string Years, 
             report.Period.ToMonth, periods.Current.Describe(), periods.Previous.Describe())
         {
             ChoosableYears = report.ChoosableYears.Select(y => y.ToString()).ToList(),
+            BaselineTo = report.Period.BaselineTo?.ToString(),
         };
     }
 }

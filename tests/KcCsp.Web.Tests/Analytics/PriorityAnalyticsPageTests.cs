@@ -47,6 +47,53 @@ public sealed partial class PriorityAnalyticsPageTests(RealDataPortal portal)
     }
 
     [Fact]
+    public async Task An_analyst_chooses_the_spc_baseline_on_the_page_and_the_caption_and_csv_say_which()
+    {
+        const string page = "/priorities/serious-acquisitive-crime?year=2011/12&toMonth=9";
+        // By default the limits come from the 24 months before the period, and the caption says it is the default.
+        var byDefault = await portal.Board.GetStringAsync(page);
+        WebUtility.HtmlDecode(byDefault).Should().Contain("from April 2009 – March 2011 (default baseline)").And.Contain("data-baseline=\"default\"");
+        byDefault.Should().Contain("<input id=\"baseline-to\" name=\"baselineTo\" inputmode=");
+
+        // The page's own GET form: the first twelve months as the baseline.
+        var html = await portal.Board.GetStringAsync(page + "&baselineTo=2010-03");
+        var spc = Table(html, "chart-residential-burglary-spc");
+        spc.Should().HaveCount(30);
+        spc.Take(12).Should().OnlyContain(r => r[3] == "yes");
+        spc.Skip(12).Should().OnlyContain(r => r[3] == "no");
+        WebUtility.HtmlDecode(html).Should().Contain("from April 2009 – March 2010 (baseline chosen)")
+            .And.Contain("each chart's first month to March 2010 (a chosen baseline)");
+        html.Should().Contain("data-baseline=\"2010-03\"").And.Contain("<input id=\"baseline-to\" name=\"baselineTo\" value=\"2010-03\"");
+
+        // The mean and limits are the CLI's for the same baseline, and the chart's CSV link keeps the choice.
+        var cli = await portal.CliJsonAsync("spc", "residential-burglary", "--area", "Kensington and Chelsea", "--from", "2009-04", "--to", "2011-09", "--baseline-to", "2010-03", "--json");
+        var mean = cli["mean"]!.GetValue<decimal>();
+        html.Should().Contain($"mean {mean:0.#}, limits {cli["lowerLimit"]!.GetValue<decimal>():0.#} to {cli["upperLimit"]!.GetValue<decimal>():0.#}");
+        var link = Regex.Match(html, "href=\"(/priorities/serious-acquisitive-crime/charts/residential-burglary-spc\\.csv[^\"]*)\"").Groups[1].Value;
+        WebUtility.HtmlDecode(link).Should().EndWith("?year=2011%2F12&toMonth=9&baselineTo=2010-03");
+        var csv = (await portal.Board.GetStringAsync(WebUtility.HtmlDecode(link))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        csv[0].TrimStart('\uFEFF').Should().StartWith("Month,Value,Mean,Lower limit,Upper limit,In baseline,Baseline");
+        csv.Skip(1).Should().HaveCount(30);
+        csv.Skip(1).Count(l => l.Contains(",yes,2009-04 to 2010-03 (chosen)", StringComparison.Ordinal)).Should().Be(12);
+        Math.Round(decimal.Parse(csv[1].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), 4).Should().Be(mean, "the CSV carries the mean the CLI prints to four places");
+    }
+
+    [Theory]
+    [InlineData("2010-13", "baselineTo: '2010-13' is not a month")]
+    [InlineData("March", "baselineTo: 'March' is not a month")]
+    [InlineData("2005-01", "baselineTo: 2005-01 is outside the charts of April 2011 – September 2011")]
+    [InlineData("2011-10", "baselineTo: 2011-10 is outside the charts")]
+    public async Task A_baseline_the_charts_cannot_have_is_refused_naming_the_parameter(string baselineTo, string message)
+    {
+        var response = await portal.Board.GetAsync($"/priorities/serious-acquisitive-crime?year=2011/12&toMonth=9&baselineTo={baselineTo}");
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()).Should().Contain(message);
+        var csv = await portal.Board.GetAsync($"/priorities/serious-acquisitive-crime/charts/residential-burglary-spc.csv?year=2011/12&toMonth=9&baselineTo={baselineTo}");
+        csv.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await csv.Content.ReadAsStringAsync()).Should().Contain(message);
+    }
+
+    [Fact]
     public async Task Board_pack_has_the_process_control_tables_the_cli_computes()
     {
         var response = await portal.Board.GetAsync("/board-pack?year=2011/12&toMonth=9");

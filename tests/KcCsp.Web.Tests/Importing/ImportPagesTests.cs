@@ -45,12 +45,14 @@ public sealed class ImportPagesTests : IAsyncLifetime
 
         var categories = await client.GetStringAsync("/categories");
         var aliasId = Regex.Match(categories, "data-alias=\"(\\d+)\" class=\"unmapped\"").Groups[1].Value;
-        var residential = Regex.Match(categories, "<option value=\"(\\d+)\"[^>]*>Burglary: Residential burglary</option>").Groups[1].Value;
+        // The page lists the categories once; each row's field takes a category's code (or name) from that list.
+        var residential = Regex.Match(categories, "<option value=\"([a-z0-9-]+)\">Burglary: Residential burglary</option>").Groups[1].Value;
         aliasId.Should().NotBeEmpty();
-        residential.Should().NotBeEmpty();
+        residential.Should().Be("residential-burglary");
+        categories.Should().Contain($"<input id=\"alias-{aliasId}\" name=\"category\" list=\"category-list\"");
         var mapped = await client.PostAsync($"/categories/aliases/{aliasId}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Token(categories), ["categoryId"] = residential,
+            ["__RequestVerificationToken"] = Token(categories), ["category"] = residential,
         }));
         (await mapped.Content.ReadAsStringAsync()).Should().Contain("measures recomputed: 2 area-months changed");
         (await ImportTests.MeasureAsync(factory, "residential-burglary", toMonth: 5)).GetProperty("value").GetDecimal().Should().Be(24);

@@ -76,8 +76,21 @@ public sealed class CategoriesController(ImportPages pages) : Controller
 
     [HttpPost("aliases/{id:int}")]
     [ValidateAntiForgeryToken]
-    public async Task<IActionResult> Map(int id, int? categoryId, CancellationToken ct)
+    public async Task<IActionResult> Map(int id, int? categoryId, string? category, CancellationToken ct)
     {
+        // A row's field sends the category as typed or picked from the page's one list; a suggestion sends its id.
+        if (Request.HasFormContentType && Request.Form.ContainsKey("category"))
+        {
+            var (found, chosen) = string.IsNullOrWhiteSpace(category) ? (false, null) : await pages.FindCategoryAsync(category, ct);
+            if (!found)
+            {
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return View("Index", await pages.CategoriesAsync(string.IsNullOrWhiteSpace(category)
+                    ? $"category: choose a category from the list (or {ImportPages.NotMapped}); nothing was changed."
+                    : $"category: '{category.Trim()}' is not a category's code or name; nothing was changed. The categories are listed at the foot of the page.", ct));
+            }
+            categoryId = chosen;
+        }
         try
         {
             return RedirectToAction(nameof(Index), new { notice = await pages.MapAsync(id, categoryId, Who, ct) });

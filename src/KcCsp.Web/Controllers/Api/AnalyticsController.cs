@@ -10,7 +10,7 @@ namespace KcCsp.Web.Controllers.Api;
 [ApiController]
 [Route("api")]
 [ApiProblems]
-public sealed class AnalyticsController(SpcCharts charts, ReportService reports) : ControllerBase
+public sealed class AnalyticsController(SpcCharts charts, ReportService reports, ReportingPeriods periods) : ControllerBase
 {
     /// <summary>
     /// A measure's rolling twelve months to `to` (YYYY-MM) against the twelve before, for an area: the comparison record
@@ -22,9 +22,9 @@ public sealed class AnalyticsController(SpcCharts charts, ReportService reports)
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> RollingTwelve(string code, string? area, string? to, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(area)) throw new BadPeriodException("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
-        if (string.IsNullOrWhiteSpace(to)) throw new BadPeriodException("to", "to: give the last month of the twelve as YYYY-MM.");
-        var end = ReportingPeriods.ParseMonth("to", to);
+        if (string.IsNullOrWhiteSpace(area)) throw BadParameterException.Missing("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
+        if (string.IsNullOrWhiteSpace(to)) throw BadParameterException.Missing("to", "to: give the last month of the twelve as YYYY-MM.");
+        var end = periods.ParseMonth("to", to);
         try
         {
             return new JsonResult(MeasureComparison.From(await reports.RollingTwelveAsync(code, area, end, ct)), PortalJson.Options);
@@ -45,11 +45,12 @@ public sealed class AnalyticsController(SpcCharts charts, ReportService reports)
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Spc(string code, string? area, string? from, string? to, string? baselineTo, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(area)) throw new BadPeriodException("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
-        if (string.IsNullOrWhiteSpace(from) || string.IsNullOrWhiteSpace(to)) throw new BadPeriodException("from", "from and to: give the chart's first and last months as YYYY-MM.");
-        var first = ReportingPeriods.ParseMonth("from", from);
-        var last = ReportingPeriods.ParseMonth("to", to);
-        var baseline = string.IsNullOrWhiteSpace(baselineTo) ? (Domain.YearMonth?)null : ReportingPeriods.ParseMonth("baselineTo", baselineTo);
+        if (string.IsNullOrWhiteSpace(area)) throw BadParameterException.Missing("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
+        if (string.IsNullOrWhiteSpace(from)) throw BadParameterException.Missing("from", "from and to: give the chart's first and last months as YYYY-MM.");
+        if (string.IsNullOrWhiteSpace(to)) throw BadParameterException.Missing("to", "from and to: give the chart's first and last months as YYYY-MM.");
+        var first = periods.ParseMonth("from", from);
+        var last = periods.ParseMonth("to", to);
+        var baseline = string.IsNullOrWhiteSpace(baselineTo) ? (Domain.YearMonth?)null : periods.ParseMonth("baselineTo", baselineTo);
         try
         {
             return new JsonResult(SpcJson.Of(await charts.ChartAsync(code, area, first, last, baseline, ct)), PortalJson.Options);

@@ -70,7 +70,10 @@ public sealed class OpenDataController(OpenDataService data) : ControllerBase
     private static JsonResult Json(object value) => new(value, PortalJson.Options);
 }
 
-/// <summary>Turns the API's "not found" and "bad period" exceptions into ProblemDetails responses.</summary>
+/// <summary>
+/// Turns the API's "not found" and "bad parameter" exceptions into ProblemDetails responses, titled by the exception
+/// itself: a bad period is "The period is not valid.", a missing area "The parameter 'area' is required.".
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ApiProblemsAttribute : Attribute, IExceptionFilter
 {
@@ -79,7 +82,7 @@ public sealed class ApiProblemsAttribute : Attribute, IExceptionFilter
         var (status, title) = context.Exception switch
         {
             NotFoundInApiException => (StatusCodes.Status404NotFound, "Not found"),
-            BadPeriodException => (StatusCodes.Status400BadRequest, "The period is not valid."),
+            BadParameterException bad => (StatusCodes.Status400BadRequest, bad.Title),
             _ => (0, ""),
         };
         if (status == 0) return;

@@ -91,7 +91,7 @@ public static class AnalyticsCharts
             new ChartOptions(true, false, new ChartPlugins(new ChartLegend(true), new ChartTitle(true, $"{name}: statistical process control — {variation}")),
                 new ChartScales(new ChartAxis(false, new ChartAxisTitle(true, ReportText.UnitLabel(unit))))));
         var caption = $"{name}, XmR chart {spc.Shown.Describe()}: mean {r.Mean:0.#}, limits {r.LowerProcessLimit:0.#} to {r.UpperProcessLimit:0.#} " +
-                      $"from {spc.Baseline.Describe()}; latest month {SpcText.Variation(r.Variation)}; assurance: {SpcText.Assurance(r.Assurance)}";
+                      $"from {spc.Baseline.Describe()} ({(spc.BaselineChosen ? "baseline chosen" : "default baseline")}); latest month {SpcText.Variation(r.Variation)}; assurance: {SpcText.Assurance(r.Assurance)}";
         return new ChartView($"chart-{row.Measure.Code}-spc", caption, config,
             ["Month", name, "Signals", "In baseline"],
             spc.Points.Select(p => (IReadOnlyList<string>)[p.Month.Describe(), Format.Value(p.Value, unit),

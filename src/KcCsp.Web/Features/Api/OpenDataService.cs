@@ -61,8 +61,8 @@ public sealed class OpenDataService(KcCspDbContext db, ReportService reports, Mo
         var found = string.IsNullOrWhiteSpace(area) ? await HomeAreaAsync(ct)
             : await reports.FindAreaAsync(area, ct) ?? throw new NotFoundInApiException(new UnknownAreaException(area).Message);
         var fallback = (await periods.DefaultAsync(ct)).Periods;
-        var first = string.IsNullOrWhiteSpace(from) ? fallback.Previous.From : ReportingPeriods.ParseMonth("from", from);
-        var last = string.IsNullOrWhiteSpace(to) ? fallback.Current.To : ReportingPeriods.ParseMonth("to", to);
+        var first = string.IsNullOrWhiteSpace(from) ? fallback.Previous.From : periods.ParseMonth("from", from);
+        var last = string.IsNullOrWhiteSpace(to) ? fallback.Current.To : periods.ParseMonth("to", to);
         if (first > last) throw new BadPeriodException("from", $"from: {first} is after to: {last}.");
         var points = await monthly.ReadAsync([measure.Id], found.Id, first, last, ct);
         return new ApiSeries(measure.Code, measure.Name, measure.Unit.ToString(), found.Name, first.ToString(), last.ToString(),

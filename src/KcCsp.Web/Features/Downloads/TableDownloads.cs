@@ -55,7 +55,15 @@ public sealed class TableDownloads(DashboardService dashboard)
         if (await dashboard.PriorityAsync(code, period, ct) is not { } page) return null;
         var chart = page.Charts.FirstOrDefault(c => c.Id == $"chart-{measure}");
         if (chart is null) return null;
-        var row = page.Rows.Single(r => r.Measure.Code == measure);
+        // An XmR chart: its months, values, mean, limits and which months are its baseline, as numbers.
+        if (page.Rows.FirstOrDefault(r => $"{r.Measure.Code}-spc" == measure)?.Spc is { } spc)
+            return new CsvTable($"kccsp-{page.Code}-chart-{measure}.csv", ["Month", "Value", "Mean", "Lower limit", "Upper limit", "In baseline", "Baseline", "Signals"],
+                spc.Points.Select(p => (IReadOnlyList<object?>)[p.Month.ToString(), p.Value, spc.Result.Mean, spc.Result.LowerProcessLimit, spc.Result.UpperProcessLimit,
+                    p.InBaseline ? "yes" : "no", $"{spc.Baseline.From} to {spc.Baseline.To} ({(spc.BaselineChosen ? "chosen" : "default")})",
+                    string.Join("; ", p.Point.SignalPhrases())]).ToList());
+        // Other charts than the two years side by side carry their table as shown.
+        if (page.Rows.FirstOrDefault(r => r.Measure.Code == measure) is not { } row)
+            return new CsvTable($"kccsp-{page.Code}-chart-{measure}.csv", chart.Headers, chart.Rows.Select(r => (IReadOnlyList<object?>)r.Cast<object?>().ToList()).ToList());
         // The chart's own table shows formatted values; the CSV carries the numbers behind them.
         var values = new[] { row.PreviousValue, row.Value };
         var rows = chart.Rows.Select((r, i) => (IReadOnlyList<object?>)[r[0], values[i]]).ToList();

@@ -106,6 +106,24 @@ public sealed class ImportPages(KcCspDbContext db, CrimeImporter importer, Impor
             measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice, suggested);
     }
 
+    /// <summary>What an analyst types or picks on the Categories page to take a name out of every measure.</summary>
+    public const string NotMapped = "(not mapped)";
+
+    /// <summary>
+    /// The category an analyst typed or picked on the Categories page: its code, its name, or "group: name" as the list
+    /// shows it (case and spacing ignored); <see cref="NotMapped"/> for none. Found is false when nothing matches.
+    /// </summary>
+    public async Task<(bool Found, int? CategoryId)> FindCategoryAsync(string text, CancellationToken ct)
+    {
+        var key = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (key.Equals(NotMapped, StringComparison.OrdinalIgnoreCase)) return (true, null);
+        var categories = await db.CrimeCategories.AsNoTracking().Select(c => new { c.Id, c.Code, c.Name, c.MajorGroup }).ToListAsync(ct);
+        var match = categories.FirstOrDefault(c => c.Code.Equals(key, StringComparison.OrdinalIgnoreCase))
+            ?? categories.FirstOrDefault(c => $"{c.MajorGroup}: {c.Name}".Equals(key, StringComparison.OrdinalIgnoreCase))
+            ?? (categories.Count(c => c.Name.Equals(key, StringComparison.OrdinalIgnoreCase)) == 1 ? categories.Single(c => c.Name.Equals(key, StringComparison.OrdinalIgnoreCase)) : null);
+        return match is null ? (false, null) : (true, match.Id);
+    }
+
     public async Task<string> MapAsync(int aliasId, int? categoryId, string who, CancellationToken ct)
     {
         var (count, _) = await mapping.MapAsync(aliasId, categoryId, who, ct);
