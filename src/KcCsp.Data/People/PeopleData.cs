@@ -17,6 +17,10 @@ public static class PeopleData
     {
         services.AddSingleton<AuditInterceptor>();
         services.AddScoped<UnitOfWork>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<AuditQuery>();
+        services.AddScoped<ApiTokens>();
+        services.AddScoped<PeerGroups.PeerGroupService>();
         services.AddScoped<PeopleSeeder>();
         services.AddScoped<UserCreation>();
         return services.AddIdentityCore<PortalUser>(ConfigureIdentity)
