@@ -18,6 +18,7 @@ public static class PeopleData
         services.AddSingleton<AuditInterceptor>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<SessionStamps>();
         services.AddScoped<AuditQuery>();
         services.AddScoped<ApiTokens>();
         services.AddScoped<PeerGroups.PeerGroupService>();
