@@ -6,7 +6,6 @@ using Hangfire.PostgreSql;
 using KcCsp.Data;
 using KcCsp.Data.Importing;
 using KcCsp.Data.Model;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace KcCsp.Web.Features.Importing;
