@@ -15,6 +15,12 @@ public sealed class ArchitectureTests
         "KcCsp.Web.Features.DatabaseHealthCheck",
     ];
 
+    /// <summary>Set-up, not use cases: data-protection keys are kept in the database through the context.</summary>
+    private static readonly string[] SetUpAllowList =
+    [
+        "KcCsp.Web.Features.Deployment",
+    ];
+
     private const BindingFlags Everything = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     private static bool IsContext(Type type) =>
@@ -38,6 +44,50 @@ public sealed class ArchitectureTests
             .Select(t => $"{t.Type.FullName}.{t.Member.Name}")
             .Distinct().ToList();
         offenders.Should().BeEmpty("database use cases live in KcCsp.Data (docs/architecture.md); the web project calls them");
+    }
+
+    /// <summary>
+    /// Methods whose bodies call a generic method with the context as a type argument: a service locator
+    /// (<c>GetRequiredService&lt;KcCspDbContext&gt;()</c>) or set-up (<c>PersistKeysToDbContext&lt;KcCspDbContext&gt;()</c>).
+    /// Calls are found by their opcodes (call, callvirt) and resolved through the module.
+    /// </summary>
+    private static IEnumerable<(Type Type, MethodBase Member)> ResolversOfTheContext()
+    {
+        var module = typeof(Program).Assembly.ManifestModule;
+        foreach (var type in typeof(Program).Assembly.GetTypes())
+        foreach (var member in type.GetConstructors(Everything).Cast<MethodBase>().Concat(type.GetMethods(Everything)))
+        {
+            var il = member.GetMethodBody()?.GetILAsByteArray();
+            if (il is null) continue;
+            for (var i = 0; i + 4 < il.Length; i++)
+            {
+                if (il[i] is not (0x28 or 0x6F)) continue;
+                var token = BitConverter.ToInt32(il, i + 1);
+                if ((token >> 24) is not (0x0A or 0x2B)) continue; // MemberRef or MethodSpec
+                MethodBase? called;
+                try
+                {
+                    called = module.ResolveMethod(token, type.IsGenericType ? type.GetGenericArguments() : null,
+                        member.IsGenericMethod ? member.GetGenericArguments() : null);
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+                if (called is MethodInfo { IsGenericMethod: true } m && m.GetGenericArguments().Any(IsContext)) yield return (type, member);
+            }
+        }
+    }
+
+    [Fact]
+    public void No_web_code_but_the_set_up_asks_for_the_DbContext_by_type()
+    {
+        var offenders = ResolversOfTheContext()
+            .Where(t => !HostingAllowList.Contains(Outermost(t.Type)) && !SetUpAllowList.Contains(Outermost(t.Type)))
+            .Select(t => $"{t.Type.FullName}.{t.Member.Name}")
+            .Distinct().ToList();
+        offenders.Should().BeEmpty("a service locator is a way round the constructor check; use cases live in KcCsp.Data");
+        ResolversOfTheContext().Select(t => Outermost(t.Type)).Should().Contain(SetUpAllowList, "the scan finds the one known use");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
 }
 
 /// <summary>What one unit of work will write to the audit trail: noted changes of audited records and recorded operations.</summary>
-public sealed class AuditSession(string who)
+internal sealed class AuditSession(string who)
 {
     private sealed class Change(AuditedEntity kind, object? entity, int? key, string verb, object? before, bool removed, int order)
     {
