@@ -32,6 +32,9 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataVersion> DataVersions => Set<DataVersion>();
 
+    /// <summary>The audit entries of the <see cref="UnitOfWork"/> running on this context, if one is.</summary>
+    internal AuditSession? Audit { get; set; }
+
     // The audit trail is append-only: refuse any save that would change or remove one of its rows.
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -1,3 +1,4 @@
+using KcCsp.Data.People;
 using System.Net;
 using System.Text.RegularExpressions;
 using KcCsp.Data;

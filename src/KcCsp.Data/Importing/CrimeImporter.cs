@@ -16,7 +16,7 @@ namespace KcCsp.Data.Importing;
 /// point leaves the database as it was. The SHA-256 is taken from the same read; memory does not grow with the file.
 /// </summary>
 public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, MeasureValueRecomputer recomputer, ImportLock importLock,
-    People.AuditTrail audit, TimeProvider clock, ILogger<CrimeImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
+    People.UnitOfWork unit, TimeProvider clock, ILogger<CrimeImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
 {
     public const int ProblemCap = 200;
 
@@ -623,12 +623,17 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             ReplacedImports = previous.Where(p => p != import.Id).ToList(),
         };
         import.ReportJson = report.ToJson();
-        // The audit row commits with the import itself: what arrived, and what it revised.
-        audit.Record(who, "imported", nameof(CrimeImport), import.Id.ToString(CultureInfo.InvariantCulture),
-            revisionCount == 0 ? null : new { RevisedAreaMonths = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.From }) }) },
-            new { import.FileName, import.Sha256, import.Layout, import.Rows, import.CountsStored, FirstMonth = report.FirstMonth, LastMonth = report.LastMonth, report.Areas.Count,
-                RevisedAreaMonths = revisionCount, Revisions = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.To }) }) });
-        await db.SaveChangesAsync(ct);
+        // The import is an operation with one audit entry, written through the unit of work inside the import's own
+        // transaction (held for the import lock and the bulk copy), so it commits with the import itself: what arrived,
+        // and what it revised.
+        await unit.RunAsync(who, _ =>
+        {
+            unit.Record("imported", nameof(CrimeImport), import.Id.ToString(CultureInfo.InvariantCulture),
+                revisionCount == 0 ? null : new { RevisedAreaMonths = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.From }) }) },
+                new { import.FileName, import.Sha256, import.Layout, import.Rows, import.CountsStored, FirstMonth = report.FirstMonth, LastMonth = report.LastMonth, report.Areas.Count,
+                    RevisedAreaMonths = revisionCount, Revisions = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.To }) }) });
+            return Task.CompletedTask;
+        }, ct);
         return report;
     }
 

@@ -7,57 +7,54 @@ namespace KcCsp.Data.Importing;
 public sealed record RollbackOutcome(bool Done, string Message, int RevisionCount = 0, List<Revision>? Revisions = null);
 
 /// <summary>Rolling an import back: the imports it replaced become authoritative again for its area-months.</summary>
-public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.AuditTrail audit, TimeProvider clock, ILogger<ImportHistory> logger)
+public sealed class ImportHistory(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.UnitOfWork unit, TimeProvider clock, ILogger<ImportHistory> logger)
 {
     public async Task<RollbackOutcome> RollBackAsync(int importId, string who, CancellationToken ct = default)
     {
         using var held = await importLock.AcquireAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await importLock.LockDatabaseAsync(db, ct);
-        var import = await db.CrimeImports.SingleOrDefaultAsync(i => i.Id == importId, ct);
-        if (import is null) return new RollbackOutcome(false, $"There is no import #{importId}.");
-        if (import.Status == ImportStatus.RolledBack)
-            return new RollbackOutcome(false, $"Import #{importId} was already rolled back on {import.RolledBackAt:yyyy-MM-dd HH:mm} UTC by {import.RolledBackBy}.");
-        import.Status = ImportStatus.RolledBack;
-        import.RolledBackAt = clock.GetUtcNow();
-        import.RolledBackBy = who;
-        audit.Record(who, "rolled back", nameof(CrimeImport), importId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            new { import.FileName, Status = ImportStatus.Applied }, new { import.FileName, import.Status });
-        await db.SaveChangesAsync(ct);
-        var (count, revisions, _) = await recomputer.RecomputeAsync(importId, ct);
-        await tx.CommitAsync(ct);
-        logger.LogInformation("Import {ImportId} ({FileName}) rolled back by {User}: {Revisions} area-months changed", importId, import.FileName, who, count);
-        return new RollbackOutcome(true, $"Import #{importId} ({import.FileName}) rolled back: {count} area-months now show the figures it had replaced.", count, revisions);
+        return await unit.RunAsync(who, async ct =>
+        {
+            await importLock.LockDatabaseAsync(db, ct);
+            var import = await db.CrimeImports.SingleOrDefaultAsync(i => i.Id == importId, ct);
+            if (import is null) return new RollbackOutcome(false, $"There is no import #{importId}.");
+            if (import.Status == ImportStatus.RolledBack)
+                return new RollbackOutcome(false, $"Import #{importId} was already rolled back on {import.RolledBackAt:yyyy-MM-dd HH:mm} UTC by {import.RolledBackBy}.");
+            import.Status = ImportStatus.RolledBack;
+            import.RolledBackAt = clock.GetUtcNow();
+            import.RolledBackBy = who;
+            // An operation, not a record's edit: its entry says what the import was and that it is now rolled back.
+            unit.Record("rolled back", nameof(CrimeImport), importId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new { import.FileName, Status = ImportStatus.Applied }, new { import.FileName, import.Status });
+            await db.SaveChangesAsync(ct);
+            var (count, revisions, _) = await recomputer.RecomputeAsync(importId, ct);
+            logger.LogInformation("Import {ImportId} ({FileName}) rolled back by {User}: {Revisions} area-months changed", importId, import.FileName, who, count);
+            return new RollbackOutcome(true, $"Import #{importId} ({import.FileName}) rolled back: {count} area-months now show the figures it had replaced.", count, revisions);
+        }, ct);
     }
 }
 
 /// <summary>Analysts map category names to canonical categories; every stored measure value is recomputed, no upload needed.</summary>
-public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.AuditTrail audit, TimeProvider clock, ILogger<CategoryMapping> logger)
+public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer recomputer, ImportLock importLock, People.UnitOfWork unit, TimeProvider clock, ILogger<CategoryMapping> logger)
 {
     public async Task<(int RevisionCount, List<Revision> Revisions)> MapAsync(int aliasId, int? categoryId, string who, CancellationToken ct = default)
     {
         using var held = await importLock.AcquireAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await importLock.LockDatabaseAsync(db, ct);
-        var alias = await db.CategoryAliases.SingleOrDefaultAsync(a => a.Id == aliasId, ct)
-            ?? throw new KeyNotFoundException($"There is no category name #{aliasId}.");
-        if (categoryId is { } id && !await db.CrimeCategories.AnyAsync(c => c.Id == id, ct))
-            throw new KeyNotFoundException($"There is no canonical category #{id}.");
-        var before = await CategoryCodeAsync(alias.CategoryId, ct);
-        alias.CategoryId = categoryId;
-        alias.MappedBy = who;
-        alias.MappedAt = clock.GetUtcNow();
-        audit.Record(who, "mapped", nameof(CategoryAlias), alias.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            new { alias.MajorName, alias.MinorName, Category = before }, new { alias.MajorName, alias.MinorName, Category = await CategoryCodeAsync(categoryId, ct) });
-        await db.SaveChangesAsync(ct);
-        var (count, revisions, _) = await recomputer.RecomputeAsync(null, ct);
-        await tx.CommitAsync(ct);
-        logger.LogInformation("Category name {Major} / {Minor} mapped to {CategoryId} by {User}: {Revisions} area-months changed", alias.MajorName, alias.MinorName, categoryId, who, count);
-        return (count, revisions);
+        return await unit.RunAsync(who, async ct =>
+        {
+            await importLock.LockDatabaseAsync(db, ct);
+            var alias = await db.CategoryAliases.SingleOrDefaultAsync(a => a.Id == aliasId, ct)
+                ?? throw new KeyNotFoundException($"There is no category name #{aliasId}.");
+            if (categoryId is { } id && !await db.CrimeCategories.AnyAsync(c => c.Id == id, ct))
+                throw new KeyNotFoundException($"There is no canonical category #{id}.");
+            alias.CategoryId = categoryId;
+            alias.MappedBy = who;
+            alias.MappedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            var (count, revisions, _) = await recomputer.RecomputeAsync(null, ct);
+            logger.LogInformation("Category name {Major} / {Minor} mapped to {CategoryId} by {User}: {Revisions} area-months changed", alias.MajorName, alias.MinorName, categoryId, who, count);
+            return (count, revisions);
+        }, ct);
     }
-
-    private async Task<string?> CategoryCodeAsync(int? id, CancellationToken ct) =>
-        id is null ? null : await db.CrimeCategories.Where(c => c.Id == id).Select(c => c.Code).SingleAsync(ct);
 
     /// <summary>A new canonical category; it joins total notifiable offences, which counts every category.</summary>
     public async Task<CrimeCategory> AddCategoryAsync(string code, string name, string majorGroup, string who, CancellationToken ct = default)
@@ -68,13 +65,12 @@ public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer re
         if (await db.CrimeCategories.AnyAsync(c => c.Code == code, ct))
             throw new ArgumentException($"There is already a category with the code '{code}'.", nameof(code));
         var category = new CrimeCategory { Code = code, Name = name.Trim(), MajorGroup = majorGroup.Trim() };
-        db.CrimeCategories.Add(category);
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, "created", nameof(CrimeCategory), category.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
-            new { category.Code, category.Name, category.MajorGroup });
-        var all = await db.Measures.Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).Select(m => m.Id).ToListAsync(ct);
-        foreach (var m in all) db.MeasureCategories.Add(new MeasureCategory { MeasureId = m, CategoryId = category.Id });
-        await db.SaveChangesAsync(ct);
+        await unit.RunAsync(who, async ct =>
+        {
+            db.CrimeCategories.Add(category);
+            var all = await db.Measures.Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).ToListAsync(ct);
+            foreach (var m in all) db.MeasureCategories.Add(new MeasureCategory { Measure = m, Category = category });
+        }, ct);
         return category;
     }
 }

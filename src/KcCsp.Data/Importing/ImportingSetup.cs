@@ -16,6 +16,8 @@ public static class ImportingSetup
         services.AddScoped<ImportHistory>();
         services.AddScoped<CategoryMapping>();
         services.AddScoped<PopulationImporter>();
+        services.AddScoped<ImportRecords>();
+        services.AddScoped<NightlyImportRecords>();
         return services;
     }
 }

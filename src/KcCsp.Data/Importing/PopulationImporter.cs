@@ -13,7 +13,7 @@ public sealed record PopulationOutcome(bool Done, string Message, int Added = 0,
 /// borough rows only (codes starting E09); London, Inner and Outer London are not boroughs. Rates per 1,000 and the
 /// London rank use these.
 /// </summary>
-public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImporter> logger, People.AuditTrail audit, People.IActor? actor = null)
+public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImporter> logger, People.UnitOfWork unit)
 {
     public async Task<PopulationOutcome> ImportAsync(string path, CancellationToken ct = default)
     {
@@ -47,30 +47,30 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
         if (rows.Count == 0)
             return new PopulationOutcome(false, $"{Path.GetFileName(path)} has no borough rows (codes starting E09).");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var existing = await db.Populations.ToDictionaryAsync(p => (p.AreaId, p.Year), ct);
         int added = 0, updated = 0;
-        foreach (var r in rows)
+        await unit.RunAsync(null, async ct =>
         {
-            var areaId = areas[r.Code].Id;
-            var source = string.IsNullOrEmpty(r.Source) ? Path.GetFileName(path) : r.Source;
-            if (existing.TryGetValue((areaId, r.Year), out var p))
+            var existing = await db.Populations.ToDictionaryAsync(p => (p.AreaId, p.Year), ct);
+            foreach (var r in rows)
             {
-                if (p.Value != r.Population || p.Source != source) { p.Value = r.Population; p.Source = source; updated++; }
+                var areaId = areas[r.Code].Id;
+                var source = string.IsNullOrEmpty(r.Source) ? Path.GetFileName(path) : r.Source;
+                if (existing.TryGetValue((areaId, r.Year), out var p))
+                {
+                    if (p.Value != r.Population || p.Source != source) { p.Value = r.Population; p.Source = source; updated++; }
+                }
+                else
+                {
+                    p = new Population { AreaId = areaId, Year = r.Year, Value = r.Population, Source = source };
+                    db.Populations.Add(p);
+                    existing[(areaId, r.Year)] = p;
+                    added++;
+                }
             }
-            else
-            {
-                p = new Population { AreaId = areaId, Year = r.Year, Value = r.Population, Source = source };
-                db.Populations.Add(p);
-                existing[(areaId, r.Year)] = p;
-                added++;
-            }
-        }
-        // The load is audited with the change, in the same save: which file, what it added and changed.
-        audit.Record(actor?.Name ?? "cli", "loaded", nameof(Population), Path.GetFileName(path), null,
-            new { File = Path.GetFileName(path), Added = added, Updated = updated, Boroughs = rows.Select(r => r.Code).Distinct().Count(), FirstYear = rows.Min(r => r.Year), LastYear = rows.Max(r => r.Year) });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            // One entry for the load, an operation, with the change in the same transaction: which file, what it added and changed.
+            unit.Record("loaded", nameof(Population), Path.GetFileName(path), null,
+                new { File = Path.GetFileName(path), Added = added, Updated = updated, Boroughs = rows.Select(r => r.Code).Distinct().Count(), FirstYear = rows.Min(r => r.Year), LastYear = rows.Max(r => r.Year) });
+        }, ct);
         logger.LogInformation("Populations loaded from {File}: {Added} added, {Updated} updated", path, added, updated);
         return new PopulationOutcome(true, $"Populations loaded from {Path.GetFileName(path)}: {added} added, {updated} updated ({rows.Select(r => r.Code).Distinct().Count()} boroughs, {rows.Min(r => r.Year)}–{rows.Max(r => r.Year)}).", added, updated);
     }

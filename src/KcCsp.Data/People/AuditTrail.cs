@@ -5,10 +5,11 @@ using KcCsp.Data.Model;
 namespace KcCsp.Data.People;
 
 /// <summary>
-/// Records changes to the partnership's records. <see cref="Record"/> adds the row to the context; it is written by the
-/// same SaveChanges as the change itself, so a change and its record stand or fall together.
+/// The shape of one audit row. Rows are written only by a <see cref="UnitOfWork"/>: entries for changed records by
+/// <see cref="AuditInterceptor"/>, entries for operations through <see cref="UnitOfWork.Record"/>; either way in the same
+/// transaction as the change, so a change and its record stand or fall together.
 /// </summary>
-public sealed class AuditTrail(KcCspDbContext db, TimeProvider clock)
+public static class AuditTrail
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -17,27 +18,23 @@ public sealed class AuditTrail(KcCspDbContext db, TimeProvider clock)
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <param name="at">When (UTC).</param>
     /// <param name="who">The user's name (email), or "cli" / "seed".</param>
-    /// <param name="what">created, updated, deleted, or a verb of the entity's own (locked, unlocked).</param>
+    /// <param name="what">created, updated, deleted, or a verb of the record's own (locked, revoked, mapped, imported).</param>
     /// <param name="entity">The kind of record, e.g. nameof(Target).</param>
     /// <param name="key">The record's key as text.</param>
     /// <param name="before">The record before the change (null when created): a small snapshot object, serialised as JSON.</param>
     /// <param name="after">The record after the change (null when deleted).</param>
-    public AuditEntry Record(string who, string what, string entity, string key, object? before, object? after)
+    internal static AuditEntry Entry(DateTime at, string who, string what, string entity, string key, object? before, object? after) => new()
     {
-        var entry = new AuditEntry
-        {
-            At = clock.GetUtcNow().UtcDateTime,
-            User = string.IsNullOrWhiteSpace(who) ? "unknown" : who,
-            Action = what,
-            Entity = entity,
-            Key = key,
-            Before = before is null ? null : JsonSerializer.Serialize(before, Json),
-            After = after is null ? null : JsonSerializer.Serialize(after, Json),
-        };
-        db.AuditEntries.Add(entry);
-        return entry;
-    }
+        At = at,
+        User = string.IsNullOrWhiteSpace(who) ? "unknown" : who,
+        Action = what,
+        Entity = entity,
+        Key = key,
+        Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+        After = after is null ? null : JsonSerializer.Serialize(after, Json),
+    };
 }
 
 /// <summary>Thrown when code tries to change or remove an audit row.</summary>

@@ -15,7 +15,13 @@ public static class PeopleData
     /// </summary>
     public static IdentityBuilder AddPeopleData(this IServiceCollection services)
     {
-        services.AddScoped<AuditTrail>();
+        services.AddSingleton<AuditInterceptor>();
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<SessionStamps>();
+        services.AddScoped<AuditQuery>();
+        services.AddScoped<ApiTokens>();
+        services.AddScoped<PeerGroups.PeerGroupService>();
         services.AddScoped<PeopleSeeder>();
         services.AddScoped<UserCreation>();
         return services.AddIdentityCore<PortalUser>(ConfigureIdentity)
@@ -63,7 +69,7 @@ public static class PeopleData
 public sealed record NewUser(string Email, string Role, string Agency, string DisplayName, string Password);
 
 /// <summary>Creates a user with one role, recording it in the audit trail: shared by the admin page, the CLI and the seed.</summary>
-public sealed class UserCreation(UserManager<PortalUser> users, KcCspDbContext db, AuditTrail audit)
+public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit)
 {
     /// <returns>The new user, or the reasons it could not be created.</returns>
     public async Task<(PortalUser? User, IReadOnlyList<string> Errors)> CreateAsync(NewUser request, string who)
@@ -78,15 +84,17 @@ public sealed class UserCreation(UserManager<PortalUser> users, KcCspDbContext d
             UserName = email, Email = email, EmailConfirmed = true, Agency = agency,
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim(),
         };
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var created = await users.CreateAsync(user, request.Password);
-        if (!created.Succeeded) return (null, created.Errors.Select(e => e.Description).ToList());
-        var added = await users.AddToRoleAsync(user, role);
-        if (!added.Succeeded) return (null, added.Errors.Select(e => e.Description).ToList());
-        audit.Record(who, "created", "User", user.Id, null, PeopleData.Snapshot(user, role));
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
-        return (user, []);
+        // Identity saves a user and their role in saves of its own, so the unit records the creation as one operation.
+        var result = await unit.RunAsync(who, async _ =>
+        {
+            var created = await users.CreateAsync(user, request.Password);
+            if (!created.Succeeded) return Result.Invalid(created.Errors.Select(e => e.Description).ToArray());
+            var added = await users.AddToRoleAsync(user, role);
+            if (!added.Succeeded) return Result.Invalid(added.Errors.Select(e => e.Description).ToArray());
+            unit.Record("created", "User", user.Id, null, PeopleData.Snapshot(user, role));
+            return new Result(Outcome.Done);
+        });
+        return result.Outcome == Outcome.Done ? (user, []) : (null, result.Errors ?? []);
     }
 }
 

@@ -61,7 +61,7 @@ public sealed class ActionForm
 public sealed record ActionFormModel(int? Id, ActionForm Form, IReadOnlyList<(string Code, string Title)> Priorities, IReadOnlyList<OwnerView> People);
 
 /// <summary>Actions, their owners and officers' progress updates.</summary>
-public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser> users, AuditTrail audit, TimeProvider clock)
+public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser> users, UnitOfWork unit, TimeProvider clock)
 {
     private DateOnly Today => KcCsp.Domain.Today.Of(clock);
 
@@ -94,25 +94,21 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
         if (user is null || !MayUpdate(action, user, principal)) return Result.Forbidden;
         if (form.Date is not { } date) return Result.Invalid("Give the date of the update.");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = Snapshot(action);
-        var update = new ActionUpdate
+        await unit.RunAsync(principal.Identity!.Name!, _ =>
         {
-            Action = action, Status = form.Status, PercentComplete = form.PercentComplete, Commentary = form.Commentary.Trim(),
-            Date = date, AuthorId = user.Id, AuthorName = user.DisplayName.Length > 0 ? user.DisplayName : user.Email ?? "",
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.ActionUpdates.Add(update);
-        // The latest update is the action's current state.
-        action.Status = form.Status;
-        action.PercentComplete = form.Status == ActionStatus.Complete ? 100 : form.PercentComplete;
-        update.PercentComplete = action.PercentComplete;
-        await db.SaveChangesAsync(ct);
-        audit.Record(principal.Identity!.Name!, "created", nameof(ActionUpdate), update.Id.ToString(), null,
-            new { ActionId = action.Id, update.Status, update.PercentComplete, update.Commentary, update.Date, Author = user.Email });
-        audit.Record(principal.Identity!.Name!, "updated", nameof(PlanAction), action.Id.ToString(), before, Snapshot(action));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            var update = new ActionUpdate
+            {
+                Action = action, Status = form.Status, PercentComplete = form.PercentComplete, Commentary = form.Commentary.Trim(),
+                Date = date, AuthorId = user.Id, AuthorName = user.DisplayName.Length > 0 ? user.DisplayName : user.Email ?? "",
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.ActionUpdates.Add(update);
+            // The latest update is the action's current state.
+            action.Status = form.Status;
+            action.PercentComplete = form.Status == ActionStatus.Complete ? 100 : form.PercentComplete;
+            update.PercentComplete = action.PercentComplete;
+            return Task.CompletedTask;
+        }, ct);
         return new Result(Outcome.Done, action.Id);
     }
 
@@ -175,45 +171,35 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
         var owners = await db.Users.Where(u => ownerIds.Contains(u.Id)).ToListAsync(ct);
         if (owners.Count != ownerIds.Count) return Result.Invalid("One of the chosen owners does not exist.");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        PlanAction action;
-        object? before = null;
-        if (id is { } actionId)
+        PlanAction? action = null;
+        var result = await unit.RunAsync(who, async ct =>
         {
-            var found = await db.Actions.Include(a => a.Owners).SingleOrDefaultAsync(a => a.Id == actionId, ct);
-            if (found is null) return Result.NotFound;
-            action = found;
-            before = Snapshot(action);
-        }
-        else
-        {
-            var order = await db.Actions.Where(a => a.PriorityId == priority.Id).Select(a => (int?)a.SortOrder).MaxAsync(ct) ?? 0;
-            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == priority.PlanId, ct);
-            action = new PlanAction { Text = form.Text, SortOrder = order + 1, FinancialYear = plan.ReportingYear.Next };
-            db.Actions.Add(action);
-        }
-        action.Priority = priority;
-        action.Theme = (form.Theme ?? "").Trim();
-        action.Text = form.Text.Trim();
-        action.Detail = (form.Detail ?? "").Trim();
-        action.LeadAgency = agency;
-        action.DueDate = form.DueDate;
-        action.Status = form.Status;
-        action.PercentComplete = form.PercentComplete;
-        action.Owners.Clear();
-        action.Owners.AddRange(owners);
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, before is null ? "created" : "updated", nameof(PlanAction), action.Id.ToString(), before, Snapshot(action));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Result(Outcome.Done, action.Id);
+            if (id is { } actionId)
+            {
+                action = await db.Actions.Include(a => a.Owners).SingleOrDefaultAsync(a => a.Id == actionId, ct);
+                if (action is null) return Result.NotFound;
+            }
+            else
+            {
+                var order = await db.Actions.Where(a => a.PriorityId == priority.Id).Select(a => (int?)a.SortOrder).MaxAsync(ct) ?? 0;
+                var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == priority.PlanId, ct);
+                action = new PlanAction { Text = form.Text, SortOrder = order + 1, FinancialYear = plan.ReportingYear.Next };
+                db.Actions.Add(action);
+            }
+            action.Priority = priority;
+            action.Theme = (form.Theme ?? "").Trim();
+            action.Text = form.Text.Trim();
+            action.Detail = (form.Detail ?? "").Trim();
+            action.LeadAgency = agency;
+            action.DueDate = form.DueDate;
+            action.Status = form.Status;
+            action.PercentComplete = form.PercentComplete;
+            action.Owners.Clear();
+            action.Owners.AddRange(owners);
+            return new Result(Outcome.Done);
+        }, ct);
+        return result.Outcome == Outcome.Done ? result with { Id = action!.Id } : result;
     }
-
-    private static object Snapshot(PlanAction a) => new
-    {
-        a.PriorityId, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete,
-        Owners = a.Owners.Select(o => o.Email).OrderBy(e => e).ToList(),
-    };
 
     private static OwnerView Owner(PortalUser u) => new(u.Id, u.DisplayName, u.Agency);
 

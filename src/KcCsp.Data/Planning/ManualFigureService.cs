@@ -44,7 +44,7 @@ public sealed record UploadResult(IReadOnlyList<FileProblem> Problems, int Added
 /// Figures analysts enter for measures that crime extracts do not carry (domestic violence, youth crime, surveys...).
 /// They are <see cref="Figure"/> rows with <see cref="FigureSource.Manual"/>, which MeasureValues prefers for the same period.
 /// </summary>
-public sealed class ManualFigureService(KcCspDbContext db, AuditTrail audit, TimeProvider clock)
+public sealed class ManualFigureService(KcCspDbContext db, UnitOfWork unit, TimeProvider clock)
 {
     public const string CsvHeader = "measure,area,period,value[,source]";
     public const long MaxUploadBytes = 2 * 1024 * 1024;
@@ -95,43 +95,41 @@ public sealed class ManualFigureService(KcCspDbContext db, AuditTrail audit, Tim
             && f.Source == FigureSource.Manual && f.Id != (id ?? 0), ct);
         if (clash is not null) return Result.Invalid($"There is already a manual figure for {measure.Name}, {area.Name}, {new Period(from, to).Describe()}: edit that one.");
 
-        Figure figure;
-        object? before = null;
-        if (id is { } figureId)
+        Figure? figure = null;
+        var result = await unit.RunAsync(who, async ct =>
         {
-            var found = await db.Figures.Include(f => f.Measure).Include(f => f.Area).SingleOrDefaultAsync(f => f.Id == figureId && f.Source == FigureSource.Manual, ct);
-            if (found is null) return Result.NotFound;
-            figure = found;
-            before = Snapshot(figure);
-        }
-        else
-        {
-            figure = new Figure { Source = FigureSource.Manual };
-            db.Figures.Add(figure);
-        }
-        figure.Measure = measure;
-        figure.Area = area;
-        figure.From = from;
-        figure.To = to;
-        figure.Value = value;
-        figure.SourceNote = form.SourceNote.Trim();
-        figure.EnteredBy = who;
-        figure.EnteredAt = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, before is null ? "created" : "updated", nameof(Figure), figure.Id.ToString(), before, Snapshot(figure));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Result(Outcome.Done, figure.Id);
+            if (id is { } figureId)
+            {
+                figure = await db.Figures.SingleOrDefaultAsync(f => f.Id == figureId && f.Source == FigureSource.Manual, ct);
+                if (figure is null) return Result.NotFound;
+            }
+            else
+            {
+                figure = new Figure { Source = FigureSource.Manual };
+                db.Figures.Add(figure);
+            }
+            figure.Measure = measure;
+            figure.Area = area;
+            figure.From = from;
+            figure.To = to;
+            figure.Value = value;
+            figure.SourceNote = form.SourceNote.Trim();
+            figure.EnteredBy = who;
+            figure.EnteredAt = clock.GetUtcNow();
+            return new Result(Outcome.Done);
+        }, ct);
+        return result.Outcome == Outcome.Done ? result with { Id = figure!.Id } : result;
     }
 
     public async Task<Result> DeleteAsync(int id, string who, CancellationToken ct = default)
     {
-        var figure = await db.Figures.Include(f => f.Measure).Include(f => f.Area).SingleOrDefaultAsync(f => f.Id == id && f.Source == FigureSource.Manual, ct);
+        var figure = await db.Figures.SingleOrDefaultAsync(f => f.Id == id && f.Source == FigureSource.Manual, ct);
         if (figure is null) return Result.NotFound;
-        audit.Record(who, "deleted", nameof(Figure), figure.Id.ToString(), Snapshot(figure), null);
-        db.Figures.Remove(figure);
-        await db.SaveChangesAsync(ct);
+        await unit.RunAsync(who, _ =>
+        {
+            db.Figures.Remove(figure);
+            return Task.CompletedTask;
+        }, ct);
         return new Result(Outcome.Done, id);
     }
 
@@ -193,37 +191,25 @@ public sealed class ManualFigureService(KcCspDbContext db, AuditTrail audit, Tim
         var added = 0;
         var replaced = 0;
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var pending = new List<(Figure Figure, object? Before)>();
-        foreach (var r in rows)
+        await unit.RunAsync(who, async ct =>
         {
-            var figure = await db.Figures.FirstOrDefaultAsync(f => f.MeasureId == r.Measure.Id && f.AreaId == r.Area.Id
-                && f.From == r.Period.From && f.To == r.Period.To && f.Source == FigureSource.Manual, ct);
-            object? before = null;
-            if (figure is null)
+            foreach (var r in rows)
             {
-                figure = new Figure { Source = FigureSource.Manual, Measure = r.Measure, Area = r.Area, From = r.Period.From, To = r.Period.To };
-                db.Figures.Add(figure);
-                added++;
+                var figure = await db.Figures.FirstOrDefaultAsync(f => f.MeasureId == r.Measure.Id && f.AreaId == r.Area.Id
+                    && f.From == r.Period.From && f.To == r.Period.To && f.Source == FigureSource.Manual, ct);
+                if (figure is null)
+                {
+                    figure = new Figure { Source = FigureSource.Manual, Measure = r.Measure, Area = r.Area, From = r.Period.From, To = r.Period.To };
+                    db.Figures.Add(figure);
+                    added++;
+                }
+                else replaced++;
+                figure.Value = r.Value;
+                figure.SourceNote = r.SourceNote;
+                figure.EnteredBy = who;
+                figure.EnteredAt = now;
             }
-            else
-            {
-                figure.Measure = r.Measure;
-                figure.Area = r.Area;
-                before = Snapshot(figure);
-                replaced++;
-            }
-            figure.Value = r.Value;
-            figure.SourceNote = r.SourceNote;
-            figure.EnteredBy = who;
-            figure.EnteredAt = now;
-            pending.Add((figure, before));
-        }
-        await db.SaveChangesAsync(ct);
-        foreach (var (figure, before) in pending)
-            audit.Record(who, before is null ? "created" : "updated", nameof(Figure), figure.Id.ToString(), before, Snapshot(figure));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        }, ct);
         return new UploadResult([], added, replaced);
     }
 
@@ -308,9 +294,4 @@ public sealed class ManualFigureService(KcCspDbContext db, AuditTrail audit, Tim
         var areas = await db.Areas.ToListAsync(ct);
         return areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key || string.Equals(a.Code, name.Trim(), StringComparison.OrdinalIgnoreCase));
     }
-
-    private static object Snapshot(Figure f) => new
-    {
-        Measure = f.Measure?.Code, Area = f.Area?.Name, From = f.From.ToString(), To = f.To.ToString(), f.Value, f.Source, f.SourceNote,
-    };
 }

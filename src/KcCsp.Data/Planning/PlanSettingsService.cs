@@ -45,7 +45,7 @@ public sealed record MeasureListRow(int Id, string Code, string Name, string Des
 public sealed record MeasuresModel(IReadOnlyList<MeasureListRow> Measures, MeasureInput NewMeasure);
 
 /// <summary>Targets and measures, kept by analysts.</summary>
-public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
+public sealed class PlanSettingsService(KcCspDbContext db, UnitOfWork unit)
 {
     public async Task<TargetsModel> TargetsAsync(CancellationToken ct = default)
     {
@@ -81,32 +81,28 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
         if (await db.Targets.AnyAsync(t => t.MeasureId == measure.Id && t.FinancialYear == year && t.Id != (id ?? 0), ct))
             return Result.Invalid($"{measure.Name} already has a target for {year}: edit that one.");
 
-        Target target;
-        object? before = null;
-        if (id is { } targetId)
+        Target? target = null;
+        var result = await unit.RunAsync(who, async ct =>
         {
-            var found = await db.Targets.Include(t => t.Measure).SingleOrDefaultAsync(t => t.Id == targetId, ct);
-            if (found is null) return Result.NotFound;
-            target = found;
-            before = Snapshot(target);
-        }
-        else
-        {
-            target = new Target();
-            db.Targets.Add(target);
-        }
-        target.Measure = measure;
-        target.FinancialYear = year;
-        target.Form = form.Form;
-        target.Value = form.Value!.Value;
-        target.AsPrinted = form.AsPrinted.Trim();
-        target.Set = (form.Set ?? "").Trim();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, before is null ? "created" : "updated", nameof(Target), target.Id.ToString(), before, Snapshot(target));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Result(Outcome.Done, target.Id);
+            if (id is { } targetId)
+            {
+                target = await db.Targets.SingleOrDefaultAsync(t => t.Id == targetId, ct);
+                if (target is null) return Result.NotFound;
+            }
+            else
+            {
+                target = new Target();
+                db.Targets.Add(target);
+            }
+            target.Measure = measure;
+            target.FinancialYear = year;
+            target.Form = form.Form;
+            target.Value = form.Value!.Value;
+            target.AsPrinted = form.AsPrinted.Trim();
+            target.Set = (form.Set ?? "").Trim();
+            return new Result(Outcome.Done);
+        }, ct);
+        return result.Outcome == Outcome.Done ? result with { Id = target!.Id } : result;
     }
 
     public async Task<MeasuresModel> MeasuresAsync(CancellationToken ct = default)
@@ -126,13 +122,11 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
     public async Task<Result> SaveMeasureAsync(int? id, MeasureInput form, string who, CancellationToken ct = default)
     {
         Measure measure;
-        object? before = null;
         if (id is { } measureId)
         {
             var found = await db.Measures.SingleOrDefaultAsync(m => m.Id == measureId, ct);
             if (found is null) return Result.NotFound;
             measure = found;
-            before = Snapshot(measure);
         }
         else
         {
@@ -144,15 +138,14 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
             measure = new Measure { Code = code, Name = form.Name, Source = MeasureSource.Manual, SortOrder = order + 1 };
             db.Measures.Add(measure);
         }
-        measure.Name = form.Name.Trim();
-        measure.Description = (form.Description ?? "").Trim();
-        measure.Polarity = form.Polarity;
-        measure.Unit = form.Unit;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, before is null ? "created" : "updated", nameof(Measure), measure.Id.ToString(), before, Snapshot(measure));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await unit.RunAsync(who, _ =>
+        {
+            measure.Name = form.Name.Trim();
+            measure.Description = (form.Description ?? "").Trim();
+            measure.Polarity = form.Polarity;
+            measure.Unit = form.Unit;
+            return Task.CompletedTask;
+        }, ct);
         return new Result(Outcome.Done, measure.Id);
     }
 
@@ -167,8 +160,4 @@ public sealed class PlanSettingsService(KcCspDbContext db, AuditTrail audit)
         }
         return sb.ToString().Trim('-');
     }
-
-    private static object Snapshot(Target t) => new { Measure = t.Measure?.Code, FinancialYear = t.FinancialYear.ToString(), t.Form, t.Value, t.AsPrinted, t.Set };
-
-    private static object Snapshot(Measure m) => new { m.Code, m.Name, m.Description, m.Polarity, m.Unit, m.Source };
 }

@@ -16,6 +16,7 @@ public static class ReportsSetup
         services.AddSingleton(sp => new ReportVersion(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(seconds)));
         services.AddSingleton<DataVersionInterceptor>();
         services.AddScoped<ReportService>();
+        services.AddScoped<PlanCatalog>();
         services.AddScoped<ReportingPeriods>();
         services.AddScoped<MonthlySeries>();
         return services;

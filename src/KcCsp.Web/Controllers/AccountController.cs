@@ -32,7 +32,7 @@ public sealed class ChangePasswordForm
     public string ConfirmPassword { get; set; } = "";
 }
 
-public sealed class AccountController(SignInManager<PortalUser> signIn, UserManager<PortalUser> users, KcCspDbContext db, AuditTrail audit) : Controller
+public sealed class AccountController(SignInManager<PortalUser> signIn, UserManager<PortalUser> users, UserAdminService people) : Controller
 {
     /// <summary>
     /// One message for every failed sign-in. A separate "locked" message would tell whoever tries an address six
@@ -79,19 +79,14 @@ public sealed class AccountController(SignInManager<PortalUser> signIn, UserMana
         if (!ModelState.IsValid) return Blank(form);
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        // ChangePasswordAsync checks the current password and the policy, then renews the security stamp, which
-        // signs out the user's other sessions; this one is signed in again below.
-        var changed = await users.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
+        // The change renews the security stamp, which signs out the user's other sessions; this one is signed in again below.
+        var changed = await people.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
         if (!changed.Succeeded)
         {
             foreach (var error in changed.Errors)
                 ModelState.AddModelError("", error.Code == "PasswordMismatch" ? "The current password is not right." : error.Description);
             return Blank(form);
         }
-        audit.Record(user.Email ?? user.Id, "changed password", "User", user.Id, null, null);
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
         await signIn.RefreshSignInAsync(user);
         TempData["Message"] = "Your password is changed. Other browsers where you were signed in are signed out.";
         return Redirect("/account/password");

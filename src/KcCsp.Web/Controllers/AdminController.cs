@@ -1,3 +1,4 @@
+using KcCsp.Data.People;
 using KcCsp.Data;
 using KcCsp.Data.Planning;
 using KcCsp.Web.Features;

@@ -1,3 +1,4 @@
+using KcCsp.Data.People;
 using KcCsp.Data.Model;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,5 @@
 using KcCsp.Data;
-using KcCsp.Web.Features.PeerGroups;
+using KcCsp.Data.PeerGroups;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -38,7 +38,7 @@ public sealed class NightlyImportTests : IAsyncLifetime
     {
         using var scope = factory.Services.CreateScope();
         var sp = scope.ServiceProvider;
-        var job = new NightlyImport(sp.GetRequiredService<KcCspDbContext>(), sp.GetRequiredService<CrimeImporter>(), sp.GetRequiredService<IHttpClientFactory>(),
+        var job = new NightlyImport(sp.GetRequiredService<NightlyImportRecords>(), sp.GetRequiredService<CrimeImporter>(), sp.GetRequiredService<IHttpClientFactory>(),
             Options.Create(options), TimeProvider.System, log);
         return await job.RunAsync(TestContext.Current.CancellationToken);
     }

@@ -3,7 +3,6 @@ using KcCsp.Data;
 using KcCsp.Data.Model;
 using KcCsp.Data.Reporting;
 using KcCsp.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Web.Features.Api;
 
@@ -14,10 +13,10 @@ public sealed class NotFoundInApiException(string message) : Exception(message);
 /// What the read-only JSON API (`/api`) answers: priorities and comparisons from <see cref="ReportService"/>'s typed
 /// report, as the CLI's `measure --json` prints them; monthly series from <see cref="MonthlySeries"/>.
 /// </summary>
-public sealed class OpenDataService(KcCspDbContext db, ReportService reports, MonthlySeries monthly, ReportingPeriods periods, ActionUpdates updates, TimeProvider clock)
+public sealed class OpenDataService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, ReportingPeriods periods, ActionUpdates updates, TimeProvider clock)
 {
     public async Task<IReadOnlyList<ApiPriority>> PrioritiesAsync(CancellationToken ct = default) =>
-        (await db.Priorities.AsNoTracking().Include(p => p.Measures).Include(p => p.Actions).AsSplitQuery().OrderBy(p => p.SortOrder).ToListAsync(ct))
+        (await plan.PrioritiesAsync(ct))
         .Select(p => new ApiPriority(p.Code, p.Title, p.Aim, p.SortOrder, p.Measures.OrderBy(m => m.SortOrder).Select(m => m.Code).ToList(), p.Actions.Count))
         .ToList();
 
@@ -32,11 +31,11 @@ public sealed class OpenDataService(KcCspDbContext db, ReportService reports, Mo
     }
 
     public async Task<IReadOnlyList<ApiMeasure>> MeasuresAsync(CancellationToken ct = default) =>
-        (await MeasureQuery().OrderBy(m => m.PriorityId == null).ThenBy(m => m.Priority!.SortOrder).ThenBy(m => m.SortOrder).ToListAsync(ct))
+        (await plan.MeasuresAsync(ct))
         .Select(ToApi).ToList();
 
     public async Task<ApiMeasure> MeasureAsync(string code, CancellationToken ct = default) =>
-        ToApi(await MeasureQuery().SingleOrDefaultAsync(m => m.Code == code, ct) ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message));
+        ToApi(await plan.MeasureAsync(code, ct) ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message));
 
     /// <summary>The same record, from the same method, as `measure CODE --area AREA --year YEAR --to-month M --json`.</summary>
     public async Task<MeasureComparison> ComparisonAsync(string code, string? area, string? year, int? toMonth, CancellationToken ct = default)
@@ -56,7 +55,7 @@ public sealed class OpenDataService(KcCspDbContext db, ReportService reports, Mo
     /// <summary>A measure's monthly values for an area; by default both years of the default comparison.</summary>
     public async Task<ApiSeries> SeriesAsync(string code, string? area, string? from, string? to, CancellationToken ct = default)
     {
-        var measure = await db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == code, ct)
+        var measure = await plan.FindMeasureAsync(code, ct)
             ?? throw new NotFoundInApiException(new UnknownMeasureException(code).Message);
         var found = string.IsNullOrWhiteSpace(area) ? await HomeAreaAsync(ct)
             : await reports.FindAreaAsync(area, ct) ?? throw new NotFoundInApiException(new UnknownAreaException(area).Message);
@@ -72,10 +71,8 @@ public sealed class OpenDataService(KcCspDbContext db, ReportService reports, Mo
     /// <summary>Every action, or one priority's, with its latest update.</summary>
     public async Task<IReadOnlyList<ApiAction>> ActionsAsync(string? priorityCode, CancellationToken ct = default)
     {
-        if (priorityCode is not null && !await db.Priorities.AnyAsync(p => p.Code == priorityCode, ct)) throw UnknownPriority(priorityCode);
-        var actions = await db.Actions.AsNoTracking().Include(a => a.Priority)
-            .Where(a => priorityCode == null || a.Priority!.Code == priorityCode)
-            .OrderBy(a => a.Priority!.SortOrder).ThenBy(a => a.SortOrder).ToListAsync(ct);
+        if (priorityCode is not null && !await plan.PriorityExistsAsync(priorityCode, ct)) throw UnknownPriority(priorityCode);
+        var actions = await plan.ActionsAsync(priorityCode, ct);
         var history = await updates.HistoryAsync(actions.Select(a => a.Id).ToList(), ct);
         var today = Today.Of(clock);
         return actions.Select(a =>
@@ -87,16 +84,12 @@ public sealed class OpenDataService(KcCspDbContext db, ReportService reports, Mo
         }).ToList();
     }
 
-    private IQueryable<Measure> MeasureQuery() =>
-        db.Measures.AsNoTracking().Include(m => m.Priority).Include(m => m.RateOfMeasure).Include(m => m.Targets).AsSplitQuery();
-
     private static ApiMeasure ToApi(Measure m) => new(m.Code, m.Name, m.Description, m.Unit.ToString(), m.Polarity.ToString(), m.Source.ToString(),
         m.Priority?.Code, m.IsHeadline, m.RateOfMeasure?.Code,
         m.Targets.OrderBy(t => t.FinancialYear).Select(t => new ApiTarget(t.FinancialYear.ToString(), t.Form.ToString(), t.Value, t.AsPrinted,
             ReportText.TargetMeaning(t.Form, t.Value, m.Unit), t.Set)).ToList());
 
-    private async Task<Area> HomeAreaAsync(CancellationToken ct) =>
-        (await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct)).HomeArea!;
+    private Task<Area> HomeAreaAsync(CancellationToken ct) => plan.HomeAreaAsync(ct);
 
     private static NotFoundInApiException UnknownPriority(string code) => new($"There is no priority with the code '{code}'.");
 }

@@ -1,7 +1,6 @@
 using KcCsp.Data;
 using KcCsp.Data.Model;
 using KcCsp.Data.Reporting;
-using Microsoft.EntityFrameworkCore;
 
 namespace KcCsp.Web.Features.BoardPack;
 
@@ -9,7 +8,7 @@ namespace KcCsp.Web.Features.BoardPack;
 /// The board pack for a period: the plan's typed report (every priority's rows, targets and actions, the measures
 /// across the partnership), the monthly series and the stored figures behind it all.
 /// </summary>
-public sealed class BoardPackService(KcCspDbContext db, ReportService reports, MonthlySeries monthly, TimeProvider clock)
+public sealed class BoardPackService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, TimeProvider clock)
 {
     public async Task<BoardPack> BuildAsync(ReportingPeriod period, CancellationToken ct = default)
     {
@@ -20,10 +19,9 @@ public sealed class BoardPackService(KcCspDbContext db, ReportService reports, M
         // The monthly series and stored figures cover both compared years, April of the earlier to the last month.
         var from = periods.Previous.From;
         var to = periods.Current.To;
-        var measureIds = await db.Measures.AsNoTracking().Select(m => m.Id).ToListAsync(ct);
+        var measureIds = await plan.MeasureIdsAsync(ct);
         var series = await monthly.ReadAsync(measureIds, area.Id, from, to, ct);
-        var figures = (await db.Figures.AsNoTracking().Include(f => f.Measure)
-                .Where(f => f.AreaId == area.Id && f.From >= from && f.To <= to).ToListAsync(ct))
+        var figures = (await plan.FiguresAsync(area.Id, from, to, ct))
             .OrderBy(f => f.Measure!.SortOrder).ThenBy(f => f.Measure!.Code).ThenBy(f => f.From).ThenBy(f => f.To)
             .Select(f => new StoredFigure(f.Measure!.Code, f.Measure.Name, area.Name, f.From.ToString(), f.To.ToString(), f.Value, f.Measure.Unit.ToString(),
                 FigureSources.Word(f.Source), f.SourceNote, f.EnteredBy, f.EnteredAt))

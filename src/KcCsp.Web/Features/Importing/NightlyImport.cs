@@ -6,7 +6,6 @@ using Hangfire.PostgreSql;
 using KcCsp.Data;
 using KcCsp.Data.Importing;
 using KcCsp.Data.Model;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace KcCsp.Web.Features.Importing;
@@ -41,7 +40,7 @@ public sealed class NightlyImportOptions
 /// The nightly import: new files from the inbox, then the configured download address. Each run is recorded
 /// (NightlyImportRun) and shown on the Imports page; each file it loads is an import like an upload.
 /// </summary>
-public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHttpClientFactory http, IOptions<NightlyImportOptions> options,
+public sealed class NightlyImport(NightlyImportRecords records, CrimeImporter importer, IHttpClientFactory http, IOptions<NightlyImportOptions> options,
     TimeProvider clock, ILogger<NightlyImport> logger)
 {
     public const string JobId = "nightly-crime-import";
@@ -59,8 +58,7 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
         if (log.Count == 0) log.Add("Nothing configured: set Import:Inbox and/or Import:Url.");
         run.FinishedAt = clock.GetUtcNow();
         run.Log = string.Join('\n', log);
-        db.NightlyImportRuns.Add(run);
-        await db.SaveChangesAsync(ct);
+        await records.RecordRunAsync(run, ct);
         logger.LogInformation("Nightly import run {RunId}: {Log}", run.Id, run.Log);
         // Run logs name the download address only as DownloadAddress.Redact shows it.
         return run;
@@ -219,12 +217,7 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
             return;
         }
         // The state is keyed by the address as shown: credentials never reach the database.
-        var state = await db.ImportSourceStates.SingleOrDefaultAsync(s => s.Url == shown, ct);
-        if (state is null)
-        {
-            state = new ImportSourceState { Url = shown };
-            db.ImportSourceStates.Add(state);
-        }
+        var state = await records.SourceStateAsync(shown, ct);
         state.LastCheckedAt = clock.GetUtcNow();
         var temp = Path.Combine(Path.GetTempPath(), $"kccsp-download-{Guid.NewGuid():N}");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -328,7 +321,7 @@ public sealed class NightlyImport(KcCspDbContext db, CrimeImporter importer, IHt
         finally
         {
             File.Delete(temp);
-            await db.SaveChangesAsync(ct);
+            await records.SaveSourceStateAsync(state, ct);
         }
     }
 

@@ -26,11 +26,10 @@ public static class PeopleSetup
             })
             .AddPolicyScheme("Portal", "Cookie, or an API token on the API", o => o.ForwardDefaultSelector = ctx =>
                 IsMachineEndpoint(ctx.Request.Path) && ApiTokenAuthentication.TryReadBearer(ctx.Request, out _)
-                    ? ApiTokens.Scheme
+                    ? ApiTokenAuthentication.SchemeName
                     : IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokens.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         services.AddAuthentication().AddIdentityCookies();
-        services.AddScoped<ApiTokens>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/sign-in";
@@ -73,9 +72,6 @@ public static class PeopleSetup
         services.AddScoped<ActionPlanService>();
         services.AddScoped<ManualFigureService>();
         services.AddScoped<PlanSettingsService>();
-        services.AddScoped<KcCsp.Web.Features.PeerGroups.PeerGroupService>();
-        services.AddScoped<UserAdminService>();
-        services.AddScoped<AuditQuery>();
     }
 
     public const string ContentSecurityPolicy =

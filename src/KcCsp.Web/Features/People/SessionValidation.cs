@@ -1,9 +1,8 @@
 using System.Security.Claims;
-using KcCsp.Data;
+using KcCsp.Data.People;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace KcCsp.Web.Features.People;
@@ -23,8 +22,7 @@ public static class SessionValidation
         string? current = null;
         if (userId is not null)
         {
-            var db = context.HttpContext.RequestServices.GetRequiredService<KcCspDbContext>();
-            current = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.SecurityStamp).SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+            current = await context.HttpContext.RequestServices.GetRequiredService<SessionStamps>().CurrentAsync(userId, context.HttpContext.RequestAborted);
         }
         if (current is null || stamp is null || current != stamp)
         {

@@ -1,11 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using KcCsp.Data;
 using KcCsp.Data.Model;
-using KcCsp.Data.People;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features.People;
+namespace KcCsp.Data.People;
 
 public sealed class NewUserInput
 {
@@ -31,7 +30,12 @@ public sealed record UserRow(string Id, string Email, string DisplayName, string
 public sealed record UsersModel(IReadOnlyList<UserRow> Users, NewUserInput NewUser);
 
 /// <summary>Administrators' view of users: create, change role or agency, lock and unlock. Every change is audited.</summary>
-public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbContext db, UserCreation creation, AuditTrail audit, TimeProvider clock)
+/// <remarks>
+/// Identity's UserManager saves a user, their roles and their security stamp in saves of its own, so each of these
+/// operations runs in one <see cref="UnitOfWork"/> and records itself as one entry (updated, locked, unlocked) with the
+/// user as they were and are: their role is not a column of the user.
+/// </remarks>
+public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbContext db, UserCreation creation, UnitOfWork unit, TimeProvider clock)
 {
     public async Task<UsersModel> ListAsync(CancellationToken ct = default)
     {
@@ -42,6 +46,23 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
             string.Join(", ", roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name)),
             u.LockoutEnd is { } end && end > now, u.AccessFailedCount)).ToList();
         return new UsersModel(rows, new NewUserInput());
+    }
+
+    /// <summary>
+    /// A user's own new password: Identity checks the current one and the policy and renews the security stamp (signing
+    /// out their other sessions); the change is recorded as one entry, without the password.
+    /// </summary>
+    public async Task<IdentityResult> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword)
+    {
+        IdentityResult? changed = null;
+        await unit.RunAsync(user.Email ?? user.Id, async _ =>
+        {
+            changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+            if (!changed.Succeeded) return Result.Invalid();
+            unit.Record("changed password", "User", user.Id, null, null);
+            return new Result(Outcome.Done);
+        });
+        return changed!;
     }
 
     /// <returns>The generated password, shown once, or the reasons the user could not be created.</returns>
@@ -65,22 +86,22 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
             return refused;
         var before = PeopleData.Snapshot(user, string.Join(", ", current));
 
-        await using var tx = await db.Database.BeginTransactionAsync();
-        user.Agency = agency;
-        if (!string.IsNullOrWhiteSpace(input.DisplayName)) user.DisplayName = input.DisplayName.Trim();
-        var updated = await users.UpdateAsync(user);
-        if (!updated.Succeeded) return Result.Invalid(updated.Errors.Select(e => e.Description).ToArray());
-        if (!current.SequenceEqual([role]))
+        return await unit.RunAsync(who, async _ =>
         {
-            await users.RemoveFromRolesAsync(user, current);
-            await users.AddToRoleAsync(user, role);
-            // Sign the user out everywhere so the new role takes effect at once.
-            await users.UpdateSecurityStampAsync(user);
-        }
-        audit.Record(who, "updated", "User", user.Id, before, PeopleData.Snapshot(user, role));
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
-        return new Result(Outcome.Done);
+            user.Agency = agency;
+            if (!string.IsNullOrWhiteSpace(input.DisplayName)) user.DisplayName = input.DisplayName.Trim();
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded) return Result.Invalid(updated.Errors.Select(e => e.Description).ToArray());
+            if (!current.SequenceEqual([role]))
+            {
+                await users.RemoveFromRolesAsync(user, current);
+                await users.AddToRoleAsync(user, role);
+                // Sign the user out everywhere so the new role takes effect at once.
+                await users.UpdateSecurityStampAsync(user);
+            }
+            unit.Record("updated", "User", user.Id, before, PeopleData.Snapshot(user, role));
+            return new Result(Outcome.Done);
+        });
     }
 
     /// <summary>
@@ -109,22 +130,22 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         if (locked && await KeepsAnAdministratorAsync(user, who, "lock", isAdmin: roles.Contains(Roles.Admin)) is { } refused) return refused;
         var role = string.Join(", ", roles);
         var before = PeopleData.Snapshot(user, role);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        if (locked)
+        return await unit.RunAsync(who, async _ =>
         {
-            await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-            await users.UpdateSecurityStampAsync(user);
-        }
-        else
-        {
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
-        }
-        audit.Record(who, locked ? "locked" : "unlocked", "User", user.Id, before, PeopleData.Snapshot(user, role));
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
-        return new Result(Outcome.Done);
+            if (locked)
+            {
+                await users.SetLockoutEnabledAsync(user, true);
+                await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+                await users.UpdateSecurityStampAsync(user);
+            }
+            else
+            {
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+            }
+            unit.Record(locked ? "locked" : "unlocked", "User", user.Id, before, PeopleData.Snapshot(user, role));
+            return new Result(Outcome.Done);
+        });
     }
 }
 

@@ -2,10 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using KcCsp.Data;
 using KcCsp.Data.Model;
 using KcCsp.Data.People;
-using KcCsp.Web.Features.People;
 using Microsoft.EntityFrameworkCore;
 
-namespace KcCsp.Web.Features.PeerGroups;
+namespace KcCsp.Data.PeerGroups;
 
 public sealed class PeerGroupInput
 {
@@ -28,7 +27,7 @@ public sealed record PeerGroupFormModel(int? Id, PeerGroupInput Group, IReadOnly
 public sealed record PeerGroupsModel(IReadOnlyList<PeerGroupRow> Groups, PeerGroupFormModel NewGroup);
 
 /// <summary>Peer groups, kept by analysts; every change is audited.</summary>
-public sealed class PeerGroupService(KcCspDbContext db, AuditTrail audit)
+public sealed class PeerGroupService(KcCspDbContext db, UnitOfWork unit)
 {
     public async Task<PeerGroupsModel> ListAsync(CancellationToken ct = default)
     {
@@ -77,61 +76,46 @@ public sealed class PeerGroupService(KcCspDbContext db, AuditTrail audit)
         if (sameName) errors.Add($"There is already a peer group called '{name}'.");
         if (errors.Count > 0) return Result.Invalid([.. errors]);
 
-        PeerGroup group;
-        object? before = null;
-        if (id is { } groupId)
+        PeerGroup? group = null;
+        var result = await unit.RunAsync(who, async ct =>
         {
-            var found = await db.PeerGroups.Include(g => g.Members).ThenInclude(m => m.Area).SingleOrDefaultAsync(g => g.Id == groupId, ct);
-            if (found is null) return Result.NotFound;
-            group = found;
-            before = Snapshot(group);
-        }
-        else
-        {
-            group = new PeerGroup { Name = name };
-            db.PeerGroups.Add(group);
-        }
-
-        group.Name = name;
-        group.Description = (input.Description ?? "").Trim();
-        group.IsDefault = input.IsDefault;
-        group.Members.RemoveAll(m => members.All(a => a.Id != m.AreaId));
-        foreach (var area in members.Where(a => group.Members.All(m => m.AreaId != a.Id)))
-            group.Members.Add(new PeerGroupMember { Area = area, AreaId = area.Id });
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (input.IsDefault)
-        {
-            // One default group: choosing this one stops the other being it.
-            foreach (var other in await db.PeerGroups.Where(g => g.IsDefault && g.Id != (id ?? 0)).ToListAsync(ct))
+            if (id is { } groupId)
             {
-                var otherBefore = Snapshot(other);
-                other.IsDefault = false;
-                audit.Record(who, "updated", nameof(PeerGroup), other.Id.ToString(), otherBefore, Snapshot(other));
+                group = await db.PeerGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.Id == groupId, ct);
+                if (group is null) return Result.NotFound;
             }
-        }
-        await db.SaveChangesAsync(ct);
-        audit.Record(who, before is null ? "created" : "updated", nameof(PeerGroup), group.Id.ToString(), before, Snapshot(group));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Result(Outcome.Done, group.Id);
+            else
+            {
+                group = new PeerGroup { Name = name };
+                db.PeerGroups.Add(group);
+            }
+            group.Name = name;
+            group.Description = (input.Description ?? "").Trim();
+            group.IsDefault = input.IsDefault;
+            group.Members.RemoveAll(m => members.All(a => a.Id != m.AreaId));
+            foreach (var area in members.Where(a => group.Members.All(m => m.AreaId != a.Id)))
+                group.Members.Add(new PeerGroupMember { Area = area, AreaId = area.Id });
+            if (input.IsDefault)
+            {
+                // One default group: choosing this one stops the other being it.
+                foreach (var other in await db.PeerGroups.Where(g => g.IsDefault && g.Id != (id ?? 0)).ToListAsync(ct)) other.IsDefault = false;
+            }
+            return new Result(Outcome.Done);
+        }, ct);
+        return result.Outcome == Outcome.Done ? result with { Id = group!.Id } : result;
     }
 
     public async Task<Result> DeleteAsync(int id, string who, CancellationToken ct = default)
     {
-        var group = await db.PeerGroups.Include(g => g.Members).ThenInclude(m => m.Area).SingleOrDefaultAsync(g => g.Id == id, ct);
-        if (group is null) return Result.NotFound;
-        var before = Snapshot(group);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.PeerGroups.Remove(group);
-        audit.Record(who, "deleted", nameof(PeerGroup), id.ToString(), before, null);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Result(Outcome.Done, id);
+        return await unit.RunAsync(who, async ct =>
+        {
+            var group = await db.PeerGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.Id == id, ct);
+            if (group is null) return Result.NotFound;
+            db.PeerGroups.Remove(group);
+            return new Result(Outcome.Done, id);
+        }, ct);
     }
 
     private static List<string> MemberNames(PeerGroup g) =>
         g.Members.Select(m => m.Area!.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
-
-    private static object Snapshot(PeerGroup g) => new { g.Name, g.Description, g.IsDefault, Members = MemberNames(g) };
 }
