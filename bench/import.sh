@@ -124,7 +124,7 @@ if [ "$which_db" != sqlite ]; then
   psql "$pg/postgres" -qc "CREATE DATABASE template_portal" -c "CREATE DATABASE baseline"
   export Database__Provider=PostgreSQL
   export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$pg_port;Username=kccsp;Database=template_portal;Pooling=false"
-  dotnet "$dll" migrate >/dev/null
+  dotnet "$dll" migrate >/dev/null 2>&1
   export ConnectionStrings__PostgreSQL="Host=127.0.0.1;Port=$pg_port;Username=kccsp;Database=portal"
   ratios=(); peaks=()
   for round in $(seq 1 "$rounds"); do

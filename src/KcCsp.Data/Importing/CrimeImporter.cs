@@ -491,9 +491,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             {
                 var ok = ExtractCells.TryCount(table[layout.ValueColumn!.Value], out var value);
                 if (!ok) scan.Problem(line, layout.ValueColumn, layout, ExtractCells.CountProblem(table[layout.ValueColumn!.Value]));
-                var yearOk = int.TryParse(table[layout.YearColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1000 and <= 9999;
+                var yearOk = ExtractCells.TryCount(table[layout.YearColumn!.Value], out var year) && year is >= 1000 and <= 9999;
                 if (!yearOk) scan.Problem(line, layout.YearColumn, layout, $"'{ImportProblem.Shown(table[layout.YearColumn!.Value])}' is not a year (four digits).");
-                var monthOk = int.TryParse(table[layout.MonthColumn!.Value].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12;
+                var monthOk = ExtractCells.TryCount(table[layout.MonthColumn!.Value], out var month) && month is >= 1 and <= 12;
                 if (!monthOk) scan.Problem(line, layout.MonthColumn, layout, $"'{ImportProblem.Shown(table[layout.MonthColumn!.Value])}' is not a month (1 to 12).");
                 var ym = year * 100 + month;
                 if (yearOk && monthOk && (ym < ExtractLayout.EarliestMonth.ToYyyyMm() || ym > latestYyyyMm))

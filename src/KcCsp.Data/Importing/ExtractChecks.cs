@@ -17,8 +17,24 @@ internal static class ExtractCells
     /// thousands separators and words are refused: a count in an extract is a whole number of offences, and a file that
     /// says otherwise is not read by guessing. Excel cells holding whole numbers arrive as digits.
     /// </summary>
-    public static bool TryCount(ReadOnlySpan<char> cell, out int value) =>
-        int.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    public static bool TryCount(ReadOnlySpan<char> cell, out int value)
+    {
+        // The common cell, one to nine ASCII digits, read directly (most of an import's cells are counts, years and
+        // months); anything else — spaces, ten digits, signs, words — goes through the same rule in full.
+        if (cell.Length is > 0 and <= 9)
+        {
+            var v = 0;
+            foreach (var c in cell)
+            {
+                var digit = (uint)(c - '0');
+                if (digit > 9) return int.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+                v = v * 10 + (int)digit;
+            }
+            value = v;
+            return true;
+        }
+        return int.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
 
     /// <summary>Why a count cell is not a count, in words a person can act on.</summary>
     public static string CountProblem(ReadOnlySpan<char> cell)
