@@ -336,6 +336,15 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var count = new CrimeCount { ImportId = load.Import.Id };
         (string Key, int Id) lastArea = ("\0", 0), lastAlias = ("\0", 0);
         var sums = load.Sums;
+        // Counts come in runs of one area, month and category (one per small area): each run is added up here and
+        // goes into the sums once.
+        (int Area, int Month, int Alias) run = (0, 0, 0);
+        long runTotal = 0;
+        void EndRun()
+        {
+            if (runTotal != 0) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, run, out _) += runTotal;
+            runTotal = 0;
+        }
         while (true)
         {
             ReadCount[] array;
@@ -352,6 +361,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             }
             else
             {
+                EndRun();
                 yield break;
             }
             for (var i = 0; i < length; i++)
@@ -363,6 +373,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     {
                         foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
                         Return(free, array);
+                        EndRun();
                         blockedOn(c);
                         yield break;
                     }
@@ -374,6 +385,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     {
                         foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
                         Return(free, array);
+                        EndRun();
                         blockedOn(c);
                         yield break;
                     }
@@ -384,7 +396,12 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 count.SmallAreaCode = c.SmallAreaCode;
                 count.Month = YearMonth.FromYyyyMm(c.Month);
                 count.Count = c.Count;
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, (lastArea.Id, c.Month, lastAlias.Id), out _) += c.Count;
+                if (run != (lastArea.Id, c.Month, lastAlias.Id))
+                {
+                    EndRun();
+                    run = (lastArea.Id, c.Month, lastAlias.Id);
+                }
+                runTotal += c.Count;
                 yield return count;
                 if (++load.Yielded == pauseAfter) PauseForTest();
             }
