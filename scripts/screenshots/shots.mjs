@@ -21,6 +21,8 @@ await board.screenshot({ path: `${out}/priority.png` });
 const analyst = await session('analyst@kccsp.local');
 await analyst.goto(base + '/imports');
 await analyst.screenshot({ path: `${out}/imports.png`, fullPage: true });
+await analyst.goto(base + '/categories');
+await analyst.screenshot({ path: `${out}/categories.png` });
 const officer = await session('officer@kccsp.local');
 await officer.goto(base + '/my-actions');
 await officer.screenshot({ path: `${out}/my-actions.png` });
