@@ -12,7 +12,7 @@ public sealed class ImportTests : IAsyncLifetime
 {
     private const string Historic = "mps/mps-borough-level-crime-historic-2008-2016.csv";
     private const string Newer = "mps/mps-borough-level-crime-2010-04-to-2022-02.csv";
-    private const string KandC = "Kensington and Chelsea";
+    internal const string KandC = "Kensington and Chelsea";
     private readonly PortalFactory factory = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
