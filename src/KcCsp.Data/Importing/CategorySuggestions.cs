@@ -13,13 +13,13 @@ public sealed record CategorySuggestion(int CategoryId, string Code, string Name
 /// </summary>
 public sealed class CategorySuggestions
 {
-    private readonly IReadOnlyList<CrimeCategory> categories;
+    private readonly Dictionary<int, CrimeCategory> byId;
     private readonly List<(int CategoryId, string Major, string Minor)> known;
 
     /// <param name="mapped">Names already mapped (major "*" for names matched under any major): what each category has been called.</param>
     public CategorySuggestions(IReadOnlyList<CrimeCategory> categories, IEnumerable<(string Major, string Minor, int CategoryId)> mapped)
     {
-        this.categories = categories;
+        byId = categories.ToDictionary(c => c.Id);
         known = categories.Select(c => (c.Id, CategoryNames.Normalise(c.MajorGroup), CategoryNames.Normalise(c.Name)))
             .Concat(mapped.Select(m => (m.CategoryId, m.Major == "*" ? "" : CategoryNames.Normalise(m.Major), CategoryNames.Normalise(m.Minor))))
             .Distinct().ToList();
@@ -38,7 +38,6 @@ public sealed class CategorySuggestions
                 majorScores[kMajor] = majorScore = ma.Length == 0 || kMajor.Length == 0 ? 0 : Fuzz.WeightedRatio(ma, kMajor);
             if (!best.TryGetValue(id, out var b) || (score, majorScore).CompareTo(b) > 0) best[id] = (score, majorScore);
         }
-        var byId = categories.ToDictionary(c => c.Id);
         return best.Where(b => byId.ContainsKey(b.Key))
             .OrderByDescending(b => b.Value.Score).ThenByDescending(b => b.Value.Major).ThenBy(b => byId[b.Key].Code, StringComparer.Ordinal)
             .Take(count)

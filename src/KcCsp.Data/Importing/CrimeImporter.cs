@@ -120,12 +120,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             Validation: new ValidationReport(fileName, count, problems));
     }
 
-    public static async Task<string> Sha256Async(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
-    }
-
     /// <summary>What the read found: problems, and what the file covers (filled by the reading thread).</summary>
     private sealed class ExtractScan
     {
@@ -367,29 +361,15 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             for (var i = 0; i < length; i++)
             {
                 var c = array[i];
-                if (!ReferenceEquals(c.AreaKey, lastArea.Key))
+                // Consecutive counts mostly share their area and category: only a change needs a look-up.
+                if ((!ReferenceEquals(c.AreaKey, lastArea.Key) && !Resolve(c.AreaKey, areas, a => a.Id, ref lastArea))
+                    || (!ReferenceEquals(c.CategoryKey, lastAlias.Key) && !Resolve(c.CategoryKey, aliases, a => a.Id, ref lastAlias)))
                 {
-                    if (!areas.TryGetValue(c.AreaKey, out var area) || area.Id == 0)
-                    {
-                        foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
-                        Return(free, array);
-                        EndRun();
-                        blockedOn(c);
-                        yield break;
-                    }
-                    lastArea = (c.AreaKey, area.Id);
-                }
-                if (!ReferenceEquals(c.CategoryKey, lastAlias.Key))
-                {
-                    if (!aliases.TryGetValue(c.CategoryKey, out var alias) || alias.Id == 0)
-                    {
-                        foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
-                        Return(free, array);
-                        EndRun();
-                        blockedOn(c);
-                        yield break;
-                    }
-                    lastAlias = (c.CategoryKey, alias.Id);
+                    foreach (var rest in array.AsSpan(i, length - i)) pending.Enqueue(rest);
+                    Return(free, array);
+                    EndRun();
+                    blockedOn(c);
+                    yield break;
                 }
                 count.AreaId = lastArea.Id;
                 count.AliasId = lastAlias.Id;
@@ -407,6 +387,14 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             }
             Return(free, array);
         }
+    }
+
+    /// <summary>Whether a name already has its id; if so it becomes <paramref name="last"/>.</summary>
+    private static bool Resolve<T>(string key, Dictionary<string, T> byKey, Func<T, int> id, ref (string Key, int Id) last)
+    {
+        if (!byKey.TryGetValue(key, out var found) || id(found) == 0) return false;
+        last = (key, id(found));
+        return true;
     }
 
     /// <summary>A written batch's array, back to the reading thread (a pending one, copied out of a batch, is not pooled).</summary>
@@ -474,7 +462,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             }
             newAreas.Clear();
         }
-        var latestYyyyMm = latest.ToYyyyMm();
         while (table.MoveNext())
         {
             if ((++scan.Rows & 0x3FFF) == 0) ct.ThrowIfCancellationRequested();
@@ -513,9 +500,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 var monthOk = ExtractCells.TryCount(table[layout.MonthColumn!.Value], out var month) && month is >= 1 and <= 12;
                 if (!monthOk) scan.Problem(line, layout.MonthColumn, layout, $"'{ImportProblem.Shown(table[layout.MonthColumn!.Value])}' is not a month (1 to 12).");
                 var ym = year * 100 + month;
-                if (yearOk && monthOk && (ym < ExtractLayout.EarliestMonth.ToYyyyMm() || ym > latestYyyyMm))
+                if (yearOk && monthOk && ExtractLayout.MonthProblem(year, month, latest) is { } outOfRange)
                 {
-                    scan.Problem(line, layout.YearColumn, layout, ExtractLayout.MonthProblem(year, month, latest)!);
+                    scan.Problem(line, layout.YearColumn, layout, outOfRange);
                     yearOk = false;
                 }
                 if (yearOk && monthOk && rowOk)
@@ -529,7 +516,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                         scan.Covered.Add((areaKey, ym));
                         lastCovered = (areaKey, ym);
                     }
-                    // The small-area code (different on every row) is looked up only for the non-zero rows that keep it.
+                    // The small-area code's one string per code comes from the duplicate check's own look-up.
                     if (ok && value != 0) Emit(new ReadCount(area, areaKey, major, minor, categoryKey, small, ym, value));
                 }
                 rowTotal = ok ? value : 0;

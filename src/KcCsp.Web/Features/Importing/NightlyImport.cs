@@ -191,11 +191,11 @@ public sealed class NightlyImport(NightlyImportRecords records, CrimeImporter im
         }
     }
 
-    private static string Move(string file, string folder, string name)
+    private string Move(string file, string folder, string name)
     {
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, name);
-        if (File.Exists(target)) target = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{name}");
+        if (File.Exists(target)) target = Path.Combine(folder, $"{clock.GetUtcNow():yyyyMMddHHmmss}-{name}");
         File.Move(file, target);
         return target;
     }
@@ -267,6 +267,8 @@ public sealed class NightlyImport(NightlyImportRecords records, CrimeImporter im
                 var name = Path.GetFileName(response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"')
                     ?? Path.GetFileName(current.AbsolutePath));
                 if (string.IsNullOrWhiteSpace(name) || name.Length > 200) name = "download.csv";
+                // The SHA-256 is taken from the bytes as they arrive, so the file is not read again to learn whether it changed.
+                using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 await using (var body = await response.Content.ReadAsStreamAsync(deadline.Token))
                 await using (var target = File.Create(temp))
                 {
@@ -278,10 +280,11 @@ public sealed class NightlyImport(NightlyImportRecords records, CrimeImporter im
                         total += n;
                         if (total > settings.MaxDownloadBytes)
                             throw new DownloadRefusedException($"it is more than the {settings.MaxDownloadBytes:N0} bytes accepted (Import:MaxDownloadBytes)");
+                        hash.AppendData(buffer, 0, n);
                         await target.WriteAsync(buffer.AsMemory(0, n), deadline.Token);
                     }
                 }
-                var sha = await CrimeImporter.Sha256Async(temp, ct);
+                var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
                 state.ETag = response.Headers.ETag?.ToString();
                 state.LastModified = response.Content.Headers.LastModified?.ToString("R");
                 if (sha == state.LastSha256)
