@@ -52,7 +52,9 @@ internal sealed class AuditSession(string who)
     {
         // The audited records this save touches, directly or through one of their parts, each once.
         var touched = new List<(AuditedEntity Kind, EntityEntry? Entry, int? Key, string Verb)>();
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        // One look at the change tracker (each Entries() call detects changes across every tracked entity again).
+        var entries = db.ChangeTracker.Entries().ToList();
+        foreach (var entry in entries.Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
             if (AuditedEntities.Of(entry.Metadata.ClrType) is { } kind)
             {
@@ -61,7 +63,7 @@ internal sealed class AuditSession(string who)
             else if (AuditedEntities.WholeOf(entry.Metadata) is { } whole && WholeKey(entry, whole) is { } wholeKey)
             {
                 // A part changed (a member, an owner): its whole is "updated", unless it is itself added or removed.
-                var tracked = db.ChangeTracker.Entries().FirstOrDefault(e => e.Metadata.ClrType == whole.Type && KeyOf(e) == wholeKey);
+                var tracked = entries.FirstOrDefault(e => e.Metadata.ClrType == whole.Type && KeyOf(e) == wholeKey);
                 if (tracked is not null && touched.Any(t => t.Entry?.Entity == tracked.Entity)) continue;
                 if (tracked is null && touched.Any(t => t.Kind == whole && t.Key == wholeKey)) continue;
                 if (tracked is { State: not EntityState.Unchanged }) touched.Add((whole, tracked, null, whole.Verb(tracked) ?? "updated"));
