@@ -44,8 +44,6 @@ internal sealed class AuditSession(string who)
     private readonly List<Change> changes = [];
     private readonly List<(string What, string Entity, string Key, object? Before, object? After)> operations = [];
 
-    public string Who { get; } = string.IsNullOrWhiteSpace(who) ? "unknown" : who;
-
     public void Record(string what, string entity, string key, object? before, object? after) => operations.Add((what, entity, key, before, after));
 
     internal async Task NoteChangesAsync(KcCspDbContext db, CancellationToken ct)
@@ -96,10 +94,10 @@ internal sealed class AuditSession(string who)
             var key = change.Entity is not null ? KeyOf(db.Entry(change.Entity)) ?? change.Key : change.Key;
             if (key is not { } k) continue;
             var after = change.Removed ? null : await change.Kind.Snapshot(db, k, ct);
-            db.AuditEntries.Add(AuditTrail.Entry(at, Who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before, after));
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before, after));
         }
         foreach (var (what, entity, key, before, after) in operations)
-            db.AuditEntries.Add(AuditTrail.Entry(at, Who, what, entity, key, before, after));
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, what, entity, key, before, after));
         changes.Clear();
         operations.Clear();
     }
