@@ -63,6 +63,11 @@ public static class DatabaseSetup
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();
         services.AddScoped<PeerGroupSeeder>();
+        // The use cases that change the plan's records: the web's forms call them, and any host may.
+        services.AddScoped<Planning.ActionPlanService>();
+        services.AddScoped<Planning.ManualFigureService>();
+        services.AddScoped<Planning.PlanSettingsService>();
+        services.AddScoped<PeerGroups.PeerGroupService>();
         services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddAnalytics(configuration);

@@ -44,15 +44,15 @@ internal sealed class AuditSession(string who)
     private readonly List<Change> changes = [];
     private readonly List<(string What, string Entity, string Key, object? Before, object? After)> operations = [];
 
-    public string Who { get; } = string.IsNullOrWhiteSpace(who) ? "unknown" : who;
-
     public void Record(string what, string entity, string key, object? before, object? after) => operations.Add((what, entity, key, before, after));
 
     internal async Task NoteChangesAsync(KcCspDbContext db, CancellationToken ct)
     {
         // The audited records this save touches, directly or through one of their parts, each once.
         var touched = new List<(AuditedEntity Kind, EntityEntry? Entry, int? Key, string Verb)>();
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        // One look at the change tracker (each Entries() call detects changes across every tracked entity again).
+        var entries = db.ChangeTracker.Entries().ToList();
+        foreach (var entry in entries.Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
             if (AuditedEntities.Of(entry.Metadata.ClrType) is { } kind)
             {
@@ -61,7 +61,7 @@ internal sealed class AuditSession(string who)
             else if (AuditedEntities.WholeOf(entry.Metadata) is { } whole && WholeKey(entry, whole) is { } wholeKey)
             {
                 // A part changed (a member, an owner): its whole is "updated", unless it is itself added or removed.
-                var tracked = db.ChangeTracker.Entries().FirstOrDefault(e => e.Metadata.ClrType == whole.Type && KeyOf(e) == wholeKey);
+                var tracked = entries.FirstOrDefault(e => e.Metadata.ClrType == whole.Type && KeyOf(e) == wholeKey);
                 if (tracked is not null && touched.Any(t => t.Entry?.Entity == tracked.Entity)) continue;
                 if (tracked is null && touched.Any(t => t.Kind == whole && t.Key == wholeKey)) continue;
                 if (tracked is { State: not EntityState.Unchanged }) touched.Add((whole, tracked, null, whole.Verb(tracked) ?? "updated"));
@@ -94,10 +94,10 @@ internal sealed class AuditSession(string who)
             var key = change.Entity is not null ? KeyOf(db.Entry(change.Entity)) ?? change.Key : change.Key;
             if (key is not { } k) continue;
             var after = change.Removed ? null : await change.Kind.Snapshot(db, k, ct);
-            db.AuditEntries.Add(AuditTrail.Entry(at, Who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before, after));
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before, after));
         }
         foreach (var (what, entity, key, before, after) in operations)
-            db.AuditEntries.Add(AuditTrail.Entry(at, Who, what, entity, key, before, after));
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, what, entity, key, before, after));
         changes.Clear();
         operations.Clear();
     }

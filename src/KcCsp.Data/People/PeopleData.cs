@@ -21,7 +21,6 @@ public static class PeopleData
         services.AddScoped<SessionStamps>();
         services.AddScoped<AuditQuery>();
         services.AddScoped<ApiTokens>();
-        services.AddScoped<PeerGroups.PeerGroupService>();
         services.AddScoped<PeopleSeeder>();
         services.AddScoped<UserCreation>();
         return services.AddIdentityCore<PortalUser>(ConfigureIdentity)

@@ -98,7 +98,8 @@ public static class CliApp
                 await stderr.WriteLineAsync(e.Message);
                 return 2;
             }
-            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            // A read: a ready database is enough, as for `spc` and `import` (the full checks run in `migrate` and at the portal's start).
+            await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
             var reports = scope.ServiceProvider.GetRequiredService<ReportService>();
             MeasureComparison result;

@@ -1,5 +1,6 @@
 using KcCsp.Data;
 using KcCsp.Data.PeerGroups;
+using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,11 +17,9 @@ public sealed class PeerGroupsController(PeerGroupService groups) : Controller
     [HttpPost("/peer-groups")]
     public async Task<IActionResult> Create([Bind(Prefix = "Group")] PeerGroupInput input, CancellationToken ct)
     {
-        var result = await Validated(() => groups.SaveAsync(null, input, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.Done) return Redirect("/peer-groups");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        var model = await groups.ListAsync(ct);
-        return View("Index", model with { NewGroup = await groups.FormAsync(null, input, ct) });
+        var result = await this.ValidatedAsync(() => groups.SaveAsync(null, input, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/peer-groups",
+            async () => View("Index", (await groups.ListAsync(ct)) with { NewGroup = await groups.FormAsync(null, input, ct) }));
     }
 
     [HttpGet("/peer-groups/{id:int}/edit")]
@@ -33,11 +32,8 @@ public sealed class PeerGroupsController(PeerGroupService groups) : Controller
     [HttpPost("/peer-groups/{id:int}/edit")]
     public async Task<IActionResult> Update(int id, [Bind(Prefix = "Group")] PeerGroupInput input, CancellationToken ct)
     {
-        var result = await Validated(() => groups.SaveAsync(id, input, User.Identity!.Name!, ct));
-        if (result.Outcome == Outcome.NotFound) return NotFound();
-        if (result.Outcome == Outcome.Done) return Redirect("/peer-groups");
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("Edit", await groups.FormAsync(id, input, ct));
+        var result = await this.ValidatedAsync(() => groups.SaveAsync(id, input, User.Identity!.Name!, ct));
+        return await this.AnswerAsync(result, _ => "/peer-groups", async () => View("Edit", await groups.FormAsync(id, input, ct)));
     }
 
     [HttpPost("/peer-groups/{id:int}/delete")]
@@ -45,15 +41,5 @@ public sealed class PeerGroupsController(PeerGroupService groups) : Controller
     {
         var result = await groups.DeleteAsync(id, User.Identity!.Name!, ct);
         return result.Outcome == Outcome.NotFound ? NotFound() : Redirect("/peer-groups");
-    }
-
-    private async Task<Result> Validated(Func<Task<Result>> save)
-    {
-        var result = ModelState.IsValid
-            ? await save()
-            : Result.Invalid(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).ToArray());
-        if (result.Outcome == Outcome.Invalid && ModelState.IsValid)
-            foreach (var e in result.Errors ?? []) ModelState.AddModelError("", e);
-        return result;
     }
 }

@@ -1,4 +1,3 @@
-using KcCsp.Data.Planning;
 using KcCsp.Data.Model;
 using KcCsp.Data.People;
 using Microsoft.AspNetCore.Authentication;
@@ -68,10 +67,6 @@ public static class PeopleSetup
         // Every unsafe request (POST, PUT, DELETE) to a controller must carry a valid anti-forgery token.
         services.Configure<MvcOptions>(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
         services.AddAuthorization(Policies.Add);
-
-        services.AddScoped<ActionPlanService>();
-        services.AddScoped<ManualFigureService>();
-        services.AddScoped<PlanSettingsService>();
     }
 
     public const string ContentSecurityPolicy =
