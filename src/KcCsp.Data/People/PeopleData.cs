@@ -58,17 +58,18 @@ public static class PeopleData
     }
 
     /// <summary>What the audit trail keeps of a user: never a password or its hash.</summary>
-    public static object Snapshot(PortalUser user, string? role) => new
+    /// <param name="now">Now, by the one clock: whether the user is locked out at this moment.</param>
+    public static object Snapshot(PortalUser user, string? role, DateTimeOffset now) => new
     {
         user.Email, user.DisplayName, user.Agency, Role = role,
-        LockedOut = user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow,
+        LockedOut = user.LockoutEnd is { } end && end > now,
     };
 }
 
 public sealed record NewUser(string Email, string Role, string Agency, string DisplayName, string Password);
 
 /// <summary>Creates a user with one role, recording it in the audit trail: shared by the admin page, the CLI and the seed.</summary>
-public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit)
+public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit, TimeProvider clock)
 {
     /// <returns>The new user, or the reasons it could not be created.</returns>
     public async Task<(PortalUser? User, IReadOnlyList<string> Errors)> CreateAsync(NewUser request, string who)
@@ -90,7 +91,7 @@ public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit)
             if (!created.Succeeded) return Result.Invalid(created.Errors.Select(e => e.Description).ToArray());
             var added = await users.AddToRoleAsync(user, role);
             if (!added.Succeeded) return Result.Invalid(added.Errors.Select(e => e.Description).ToArray());
-            unit.Record("created", "User", user.Id, null, PeopleData.Snapshot(user, role));
+            unit.Record("created", "User", user.Id, null, PeopleData.Snapshot(user, role, clock.GetUtcNow()));
             return new Result(Outcome.Done);
         });
         return result.Outcome == Outcome.Done ? (user, []) : (null, result.Errors ?? []);

@@ -84,7 +84,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         var current = await users.GetRolesAsync(user);
         if (current.Contains(Roles.Admin) && role != Roles.Admin && await KeepsAnAdministratorAsync(user, who, "take the Admin role from") is { } refused)
             return refused;
-        var before = PeopleData.Snapshot(user, string.Join(", ", current));
+        var before = PeopleData.Snapshot(user, string.Join(", ", current), clock.GetUtcNow());
 
         return await unit.RunAsync(who, async _ =>
         {
@@ -99,7 +99,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
                 // Sign the user out everywhere so the new role takes effect at once.
                 await users.UpdateSecurityStampAsync(user);
             }
-            unit.Record("updated", "User", user.Id, before, PeopleData.Snapshot(user, role));
+            unit.Record("updated", "User", user.Id, before, PeopleData.Snapshot(user, role, clock.GetUtcNow()));
             return new Result(Outcome.Done);
         });
     }
@@ -129,7 +129,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         var roles = await users.GetRolesAsync(user);
         if (locked && await KeepsAnAdministratorAsync(user, who, "lock", isAdmin: roles.Contains(Roles.Admin)) is { } refused) return refused;
         var role = string.Join(", ", roles);
-        var before = PeopleData.Snapshot(user, role);
+        var before = PeopleData.Snapshot(user, role, clock.GetUtcNow());
         return await unit.RunAsync(who, async _ =>
         {
             if (locked)
@@ -143,7 +143,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
                 await users.SetLockoutEndDateAsync(user, null);
                 await users.ResetAccessFailedCountAsync(user);
             }
-            unit.Record(locked ? "locked" : "unlocked", "User", user.Id, before, PeopleData.Snapshot(user, role));
+            unit.Record(locked ? "locked" : "unlocked", "User", user.Id, before, PeopleData.Snapshot(user, role, clock.GetUtcNow()));
             return new Result(Outcome.Done);
         });
     }
