@@ -64,7 +64,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     /// <summary>An area by name (case, spacing and "&amp;" ignored) or ONS code.</summary>
     public async Task<Area?> FindAreaAsync(string name, CancellationToken ct = default) => FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), name);
 
-    private static Area? FindArea(IEnumerable<Area> areas, string name)
+    internal static Area? FindArea(IEnumerable<Area> areas, string name)
     {
         var key = AreaNames.Key(name);
         return areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key || string.Equals(a.Code, name.Trim(), StringComparison.OrdinalIgnoreCase));
