@@ -79,7 +79,7 @@ public static class AnalyticsCharts
         var flat = (decimal value) => spc.Points.Select(_ => (decimal?)Math.Round(value, 2)).ToList();
         var colours = spc.Points.Select(p => p.Point.Signals == SpcSignal.None ? Neutral : p.Point.Improvement ? Improvement : Concern).ToList();
         var shapes = spc.Points.Select(p => p.Point.Signals == SpcSignal.None ? "circle" : p.Point.Improvement ? "triangle" : "rectRot").ToList();
-        var variation = $"{SpcText.VariationIcon(r.Variation)} {SpcText.Variation(r.Variation)}";
+        var variation = SpcText.VariationWithIcon(r.Variation);
         var config = new ChartConfig("line",
             new ChartData(labels,
             [
@@ -95,7 +95,7 @@ public static class AnalyticsCharts
         return new ChartView($"chart-{row.Measure.Code}-spc", caption, config,
             ["Month", name, "Signals", "In baseline"],
             spc.Points.Select(p => (IReadOnlyList<string>)[p.Month.Describe(), Format.Value(p.Value, unit),
-                p.Point.Signals == SpcSignal.None ? "–" : $"{string.Join("; ", p.Point.SignalPhrases())} ({(p.Point.Improvement ? "improvement" : "concern")})",
+                SpcText.Signals(p.Point),
                 p.InBaseline ? "yes" : "no"]).ToList());
     }
 

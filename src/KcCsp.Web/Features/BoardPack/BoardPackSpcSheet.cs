@@ -1,5 +1,4 @@
 using ClosedXML.Excel;
-using KcCsp.Domain;
 using KcCsp.Web.Features.Analytics;
 
 namespace KcCsp.Web.Features.BoardPack;
@@ -35,9 +34,8 @@ public static class BoardPackSpcSheet
                 sheet.Cell(row, 5).SetValue(Math.Round(spc.Result.LowerProcessLimit, 2));
                 sheet.Cell(row, 6).SetValue(Math.Round(spc.Result.UpperProcessLimit, 2));
                 BoardPackWorkbook.Text(sheet.Cell(row, 7), p.InBaseline ? "yes" : "no");
-                BoardPackWorkbook.Text(sheet.Cell(row, 8), p.Point.Signals == SpcSignal.None ? "–"
-                    : $"{string.Join("; ", p.Point.SignalPhrases())} ({(p.Point.Improvement ? "improvement" : "concern")})");
-                BoardPackWorkbook.Text(sheet.Cell(row, 9), $"{SpcText.VariationIcon(spc.Result.Variation)} {SpcText.Variation(spc.Result.Variation)}");
+                BoardPackWorkbook.Text(sheet.Cell(row, 8), SpcText.Signals(p.Point));
+                BoardPackWorkbook.Text(sheet.Cell(row, 9), SpcText.VariationWithIcon(spc.Result.Variation));
                 BoardPackWorkbook.Text(sheet.Cell(row, 10), SpcText.Assurance(spc.Result.Assurance));
             }
         }
