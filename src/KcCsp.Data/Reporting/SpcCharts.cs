@@ -15,7 +15,11 @@ public sealed record SpcChartPoint(YearMonth Month, decimal Value, SpcPoint Poin
 /// <param name="BaselineChosen">The baseline is the one a reader chose (a priority page's baselineTo), not the default.</param>
 public sealed record SpcChart(
     string Measure, string MeasureName, MeasureUnit Unit, Polarity Polarity, string Area,
-    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget, bool BaselineChosen = false);
+    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget, bool BaselineChosen = false)
+{
+    /// <summary>Two months at least: a chart of one month has no line to draw (pages and the board pack leave it out).</summary>
+    public bool CanDraw => Points.Count >= 2;
+}
 
 /// <summary>A chart that cannot be drawn for the months asked: a period the wrong way round, or months without a value.</summary>
 public sealed class SpcPeriodException(string parameter, string message) : Exception(message)

@@ -30,7 +30,7 @@ public static class AnalyticsCharts
         {
             yield return DashboardService.YearOnYearChart(row);
         }
-        if (row.Spc is { Points.Count: >= 2 } spc) yield return Spc(row, spc);
+        if (row.Spc is { CanDraw: true } spc) yield return Spc(row, spc);
         if (row.PeerGroup is { } peer) yield return Peers(row, peer);
     }
 

@@ -10,7 +10,7 @@ namespace KcCsp.Web.Features.BoardPack;
 /// </summary>
 public static class BoardPackSpcSheet
 {
-    public static bool HasCharts(BoardPack pack) => pack.AllRows.Any(r => r.Spc is { Points.Count: >= 2 });
+    public static bool HasCharts(BoardPack pack) => pack.AllRows.Any(r => r.Spc is { CanDraw: true });
 
     public static void Write(IXLWorksheet sheet, BoardPack pack)
     {
@@ -21,7 +21,7 @@ public static class BoardPackSpcSheet
             sheet.Cell(1, c + 1).Style.Font.Bold = true;
         }
         var row = 1;
-        foreach (var r in pack.AllRows.Where(r => r.Spc is { Points.Count: >= 2 }))
+        foreach (var r in pack.AllRows.Where(r => r.Spc is { CanDraw: true }))
         {
             var spc = r.Spc!;
             foreach (var p in spc.Points)
