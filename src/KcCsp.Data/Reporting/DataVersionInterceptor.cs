@@ -30,22 +30,27 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
     {
-        if (eventData.Context is { } db && Changes(db))
-        {
-            if (db.Database.CurrentTransaction is { } tx) pending.AddOrUpdate(tx.GetDbTransaction(), this);
-            else await StampAsync(db, ct);
-        }
+        if (StampsInThisSave(eventData, out var db)) await StampAsync(db, ct);
         return result;
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is { } db && Changes(db))
-        {
-            if (db.Database.CurrentTransaction is { } tx) pending.AddOrUpdate(tx.GetDbTransaction(), this);
-            else StampAsync(db, CancellationToken.None).GetAwaiter().GetResult();
-        }
+        if (StampsInThisSave(eventData, out var db)) StampAsync(db, CancellationToken.None).GetAwaiter().GetResult();
         return result;
+    }
+
+    /// <summary>
+    /// Whether a save that changes report inputs stamps in the save itself (true: it runs on its own); inside an explicit
+    /// transaction the stamp is left for the commit (false).
+    /// </summary>
+    private bool StampsInThisSave(DbContextEventData eventData, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DbContext? db)
+    {
+        db = eventData.Context;
+        if (db is null || !Changes(db)) return false;
+        if (db.Database.CurrentTransaction is not { } tx) return true;
+        pending.AddOrUpdate(tx.GetDbTransaction(), this);
+        return false;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)

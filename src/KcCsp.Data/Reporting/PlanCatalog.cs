@@ -26,8 +26,6 @@ public sealed class PlanCatalog(KcCspDbContext db)
     public Task<Measure?> FindMeasureAsync(string code, CancellationToken ct = default) =>
         db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == code, ct);
 
-    public Task<List<int>> MeasureIdsAsync(CancellationToken ct = default) => db.Measures.AsNoTracking().Select(m => m.Id).ToListAsync(ct);
-
     /// <summary>Every action, or one priority's, with its priority, in the plan's order.</summary>
     public Task<List<PlanAction>> ActionsAsync(string? priorityCode, CancellationToken ct = default) =>
         db.Actions.AsNoTracking().Include(a => a.Priority)

@@ -37,10 +37,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     /// <summary>A measure's like-for-like comparison for any area, over exactly the period asked for (the CLI's `measure` and the API's comparison).</summary>
     public async Task<MeasureRow> CompareAsync(string measureCode, string areaName, ReportingPeriod period, CancellationToken ct = default)
     {
-        var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
-        var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
-        var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
-        var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
+        var (areas, area, measures, measure) = await LookUpAsync(measureCode, areaName, ct);
         var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         return inputs.Row(measure, period.Periods);
     }
@@ -52,19 +49,26 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     /// </summary>
     public async Task<MeasureRow> RollingTwelveAsync(string measureCode, string areaName, YearMonth to, CancellationToken ct = default)
     {
-        var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
-        var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
-        var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
-        var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
+        var (areas, area, measures, measure) = await LookUpAsync(measureCode, areaName, ct);
         var periods = LikeForLike.Of(Period.RollingTwelveMonths(to));
         var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From, spc: spcSettings);
         return inputs.Row(measure, periods, rolling: true);
     }
 
+    /// <summary>Every area and measure (a row reads them all), with the one asked for of each; the area is looked up first.</summary>
+    private async Task<(List<Area> Areas, Area Area, List<Measure> Measures, Measure Measure)> LookUpAsync(string measureCode, string areaName, CancellationToken ct)
+    {
+        var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
+        var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
+        var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
+        var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
+        return (areas, area, measures, measure);
+    }
+
     /// <summary>An area by name (case, spacing and "&amp;" ignored) or ONS code.</summary>
     public async Task<Area?> FindAreaAsync(string name, CancellationToken ct = default) => FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), name);
 
-    private static Area? FindArea(IEnumerable<Area> areas, string name)
+    internal static Area? FindArea(IEnumerable<Area> areas, string name)
     {
         var key = AreaNames.Key(name);
         return areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key || string.Equals(a.Code, name.Trim(), StringComparison.OrdinalIgnoreCase));

@@ -15,7 +15,11 @@ public sealed record SpcChartPoint(YearMonth Month, decimal Value, SpcPoint Poin
 /// <param name="BaselineChosen">The baseline is the one a reader chose (a priority page's baselineTo), not the default.</param>
 public sealed record SpcChart(
     string Measure, string MeasureName, MeasureUnit Unit, Polarity Polarity, string Area,
-    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget, bool BaselineChosen = false);
+    Period Shown, Period Baseline, SpcResult Result, IReadOnlyList<SpcChartPoint> Points, decimal? MonthlyTarget, bool BaselineChosen = false)
+{
+    /// <summary>Two months at least: a chart of one month has no line to draw (pages and the board pack leave it out).</summary>
+    public bool CanDraw => Points.Count >= 2;
+}
 
 /// <summary>A chart that cannot be drawn for the months asked: a period the wrong way round, or months without a value.</summary>
 public sealed class SpcPeriodException(string parameter, string message) : Exception(message)
@@ -41,7 +45,7 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
     {
         var measure = await db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == measureCode, ct)
             ?? throw new UnknownMeasureException(measureCode);
-        var area = await FindAreaAsync(areaName, ct) ?? throw new UnknownAreaException(areaName);
+        var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) ?? throw new UnknownAreaException(areaName);
         if (from > to) throw new SpcPeriodException("from", $"The chart's first month, {from}, is after its last, {to}.");
         if (baselineTo is { } b && (b < from || b > to))
             throw new SpcPeriodException("baseline-to", $"The baseline's last month, {b}, is outside the chart ({from} to {to}): the baseline is the chart's first months.");
@@ -54,18 +58,6 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
             throw new SpcPeriodException("from", $"{measure.Name} has no value for {area.Name} in {listed}: an XmR chart needs every month from {from} to {to}. Import the extracts that cover them, or choose other months.");
         }
         return Build(measure, area.Name, shown, new Period(from, baselineTo ?? to), values, await MonthlyTargetAsync(measure, to, ct), settings);
-    }
-
-    /// <summary>
-    /// The chart beside a measure on a priority page and in the board pack: the period shown (with the months before it
-    /// back to <see cref="DefaultBaselineMonths"/>) and limits from those earlier months — or, when the months run
-    /// out, from as many as there are, and from the period itself when there are none. Null when some month of the
-    /// period itself has no value.
-    /// </summary>
-    public async Task<SpcChart?> ForPeriodAsync(Measure measure, Area area, Period period, CancellationToken ct = default)
-    {
-        var values = await ValuesAsync(measure, area, new Period(period.From.AddMonths(-DefaultBaselineMonths), period.To), ct);
-        return ForPeriod(measure, area.Name, period, values, await MonthlyTargetAsync(measure, period.To, ct), settings);
     }
 
     /// <summary>
@@ -107,11 +99,4 @@ public sealed class SpcCharts(KcCspDbContext db, MonthlySeries series, SpcSettin
 
     /// <summary>A level target (a percentage, say) reads the same every month; targets of change or of a year's total do not.</summary>
     public static decimal? MonthlyTarget(Target? target) => target is { Form: TargetForm.Level } ? target.Value : null;
-
-    private async Task<Area?> FindAreaAsync(string name, CancellationToken ct)
-    {
-        var key = AreaNames.Key(name);
-        var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
-        return areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key || string.Equals(a.Code, name.Trim(), StringComparison.OrdinalIgnoreCase));
-    }
 }

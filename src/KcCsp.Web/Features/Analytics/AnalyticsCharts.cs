@@ -30,44 +30,41 @@ public static class AnalyticsCharts
         {
             yield return DashboardService.YearOnYearChart(row);
         }
-        if (row.Spc is { Points.Count: >= 2 } spc) yield return Spc(row, spc);
+        if (row.Spc is { CanDraw: true } spc) yield return Spc(row, spc);
         if (row.PeerGroup is { } peer) yield return Peers(row, peer);
     }
 
     public static ChartView Trend(MeasureRow row)
     {
-        var (name, unit) = (row.Measure.Name, row.Measure.Unit);
         var (year, previous) = (row.FinancialYear.ToString(), row.FinancialYear.Previous.ToString());
-        var labels = row.Months.Select(m => m.Month.MonthName[..3]).ToList();
-        var config = new ChartConfig("line",
-            new ChartData(labels,
-            [
-                new ChartDataset(previous, row.Months.Select(m => m.PreviousValue).ToList(), [LastYear], LastYear) { BorderDash = [6, 4], PointStyle = ["rectRot"] },
-                new ChartDataset(year, row.Months.Select(m => m.Value).ToList(), [ThisYear], ThisYear) { BorderWidth = 3 },
-            ]),
-            new ChartOptions(true, false, new ChartPlugins(new ChartLegend(true), new ChartTitle(true, $"{name}: month by month, {year} against {previous}")),
-                new ChartScales(new ChartAxis(true, new ChartAxisTitle(true, ReportText.UnitLabel(unit))))));
-        return new ChartView($"chart-{row.Measure.Code}", $"{name}, month by month: {row.Periods.Current.Describe()} against {row.Periods.Previous.Describe()}", config,
-            ["Month", previous, year],
-            row.Months.Select(m => (IReadOnlyList<string>)[m.Month.MonthName, Format.Value(m.PreviousValue, unit), Format.Value(m.Value, unit)]).ToList());
+        return MonthlyLines(row, "", previous, year, $"month by month, {year} against {previous}",
+            $"month by month: {row.Periods.Current.Describe()} against {row.Periods.Previous.Describe()}", m => m.PreviousValue, m => m.Value);
     }
 
     public static ChartView Cumulative(MeasureRow row)
     {
-        var (name, unit) = (row.Measure.Name, row.Measure.Unit);
         var (year, previous) = (row.FinancialYear.ToString(), row.FinancialYear.Previous.ToString());
+        return MonthlyLines(row, "-ytd", $"{previous} to date", $"{year} to date", "cumulative year to date",
+            $"cumulative year to date: {year} against {previous}", m => m.CumulativePreviousValue, m => m.CumulativeValue);
+    }
+
+    /// <summary>Last year's line (dashed) and this year's (bold) over the row's months, and the same as a table.</summary>
+    private static ChartView MonthlyLines(MeasureRow row, string idSuffix, string previousLabel, string currentLabel, string title, string caption,
+        Func<TrendMonth, decimal?> previousValue, Func<TrendMonth, decimal?> currentValue)
+    {
+        var (name, unit) = (row.Measure.Name, row.Measure.Unit);
         var labels = row.Months.Select(m => m.Month.MonthName[..3]).ToList();
         var config = new ChartConfig("line",
             new ChartData(labels,
             [
-                new ChartDataset($"{previous} to date", row.Months.Select(m => m.CumulativePreviousValue).ToList(), [LastYear], LastYear) { BorderDash = [6, 4], PointStyle = ["rectRot"] },
-                new ChartDataset($"{year} to date", row.Months.Select(m => m.CumulativeValue).ToList(), [ThisYear], ThisYear) { BorderWidth = 3 },
+                new ChartDataset(previousLabel, row.Months.Select(previousValue).ToList(), [LastYear], LastYear) { BorderDash = [6, 4], PointStyle = ["rectRot"] },
+                new ChartDataset(currentLabel, row.Months.Select(currentValue).ToList(), [ThisYear], ThisYear) { BorderWidth = 3 },
             ]),
-            new ChartOptions(true, false, new ChartPlugins(new ChartLegend(true), new ChartTitle(true, $"{name}: cumulative year to date")),
+            new ChartOptions(true, false, new ChartPlugins(new ChartLegend(true), new ChartTitle(true, $"{name}: {title}")),
                 new ChartScales(new ChartAxis(true, new ChartAxisTitle(true, ReportText.UnitLabel(unit))))));
-        return new ChartView($"chart-{row.Measure.Code}-ytd", $"{name}, cumulative year to date: {year} against {previous}", config,
-            ["Month", $"{previous} to date", $"{year} to date"],
-            row.Months.Select(m => (IReadOnlyList<string>)[m.Month.MonthName, Format.Value(m.CumulativePreviousValue, unit), Format.Value(m.CumulativeValue, unit)]).ToList());
+        return new ChartView($"chart-{row.Measure.Code}{idSuffix}", $"{name}, {caption}", config,
+            ["Month", previousLabel, currentLabel],
+            row.Months.Select(m => (IReadOnlyList<string>)[m.Month.MonthName, Format.Value(previousValue(m), unit), Format.Value(currentValue(m), unit)]).ToList());
     }
 
     /// <summary>The XmR chart: the values, the mean and both limits; a point with a signal is drawn larger, as a triangle, in the colour of its direction.</summary>
@@ -79,7 +76,7 @@ public static class AnalyticsCharts
         var flat = (decimal value) => spc.Points.Select(_ => (decimal?)Math.Round(value, 2)).ToList();
         var colours = spc.Points.Select(p => p.Point.Signals == SpcSignal.None ? Neutral : p.Point.Improvement ? Improvement : Concern).ToList();
         var shapes = spc.Points.Select(p => p.Point.Signals == SpcSignal.None ? "circle" : p.Point.Improvement ? "triangle" : "rectRot").ToList();
-        var variation = $"{SpcText.VariationIcon(r.Variation)} {SpcText.Variation(r.Variation)}";
+        var variation = SpcText.VariationWithIcon(r.Variation);
         var config = new ChartConfig("line",
             new ChartData(labels,
             [
@@ -95,7 +92,7 @@ public static class AnalyticsCharts
         return new ChartView($"chart-{row.Measure.Code}-spc", caption, config,
             ["Month", name, "Signals", "In baseline"],
             spc.Points.Select(p => (IReadOnlyList<string>)[p.Month.Describe(), Format.Value(p.Value, unit),
-                p.Point.Signals == SpcSignal.None ? "–" : $"{string.Join("; ", p.Point.SignalPhrases())} ({(p.Point.Improvement ? "improvement" : "concern")})",
+                SpcText.Signals(p.Point),
                 p.InBaseline ? "yes" : "no"]).ToList());
     }
 

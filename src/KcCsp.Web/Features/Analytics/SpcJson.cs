@@ -44,6 +44,13 @@ public static class SpcText
         _ => throw new ArgumentOutOfRangeException(nameof(a)),
     };
 
+    /// <summary>The variation's icon with its words beside it, e.g. "▲ special cause: improvement".</summary>
+    public static string VariationWithIcon(SpcVariation v) => $"{VariationIcon(v)} {Variation(v)}";
+
+    /// <summary>A month's signals in words with their direction, e.g. "shift below mean (improvement)"; "–" for none.</summary>
+    public static string Signals(SpcPoint p) =>
+        p.Signals == SpcSignal.None ? "–" : $"{string.Join("; ", p.SignalPhrases())} ({(p.Improvement ? "improvement" : "concern")})";
+
     /// <summary>A short symbol for the variation icon (with the word beside it).</summary>
     public static string VariationIcon(SpcVariation v) => v switch
     {

@@ -27,7 +27,7 @@ public sealed class OpenDataService(PlanCatalog plan, ReportService reports, Mon
         var priority = report.Priority(code) ?? throw UnknownPriority(code);
         return new ApiPriorityDetail(priority.Code, priority.Title, priority.Aim, priority.Introduction, priority.Narrative,
             period.Year.ToString(), period.ToMonth, priority.Rows.Select(MeasureComparison.From).ToList(),
-            priority.Targets.Select(TargetRow.Of).ToList(), await ActionsAsync(code, ct));
+            priority.Targets.Select(TargetRow.Of).ToList(), await ActionsOfAsync(code, ct));
     }
 
     public async Task<IReadOnlyList<ApiMeasure>> MeasuresAsync(CancellationToken ct = default) =>
@@ -72,6 +72,12 @@ public sealed class OpenDataService(PlanCatalog plan, ReportService reports, Mon
     public async Task<IReadOnlyList<ApiAction>> ActionsAsync(string? priorityCode, CancellationToken ct = default)
     {
         if (priorityCode is not null && !await plan.PriorityExistsAsync(priorityCode, ct)) throw UnknownPriority(priorityCode);
+        return await ActionsOfAsync(priorityCode, ct);
+    }
+
+    /// <summary>As <see cref="ActionsAsync"/>, for a priority already known to exist.</summary>
+    private async Task<IReadOnlyList<ApiAction>> ActionsOfAsync(string? priorityCode, CancellationToken ct)
+    {
         var actions = await plan.ActionsAsync(priorityCode, ct);
         var history = await updates.HistoryAsync(actions.Select(a => a.Id).ToList(), ct);
         var today = Today.Of(clock);

@@ -19,8 +19,8 @@ public sealed class BoardPackService(PlanCatalog plan, ReportService reports, Mo
         // The monthly series and stored figures cover both compared years, April of the earlier to the last month.
         var from = periods.Previous.From;
         var to = periods.Current.To;
-        var measureIds = await plan.MeasureIdsAsync(ct);
-        var series = await monthly.ReadAsync(measureIds, area.Id, from, to, ct);
+        // Every measure has a row of the report (its priority's or "across the partnership").
+        var series = await monthly.ReadAsync(report.AllRows.Select(r => r.Measure.Id).ToList(), area.Id, from, to, ct);
         var figures = (await plan.FiguresAsync(area.Id, from, to, ct))
             .OrderBy(f => f.Measure!.SortOrder).ThenBy(f => f.Measure!.Code).ThenBy(f => f.From).ThenBy(f => f.To)
             .Select(f => new StoredFigure(f.Measure!.Code, f.Measure.Name, area.Name, f.From.ToString(), f.To.ToString(), f.Value, f.Measure.Unit.ToString(),

@@ -1,5 +1,4 @@
 using ClosedXML.Excel;
-using KcCsp.Domain;
 using KcCsp.Web.Features.Analytics;
 
 namespace KcCsp.Web.Features.BoardPack;
@@ -11,7 +10,7 @@ namespace KcCsp.Web.Features.BoardPack;
 /// </summary>
 public static class BoardPackSpcSheet
 {
-    public static bool HasCharts(BoardPack pack) => pack.AllRows.Any(r => r.Spc is { Points.Count: >= 2 });
+    public static bool HasCharts(BoardPack pack) => pack.AllRows.Any(r => r.Spc is { CanDraw: true });
 
     public static void Write(IXLWorksheet sheet, BoardPack pack)
     {
@@ -22,7 +21,7 @@ public static class BoardPackSpcSheet
             sheet.Cell(1, c + 1).Style.Font.Bold = true;
         }
         var row = 1;
-        foreach (var r in pack.AllRows.Where(r => r.Spc is { Points.Count: >= 2 }))
+        foreach (var r in pack.AllRows.Where(r => r.Spc is { CanDraw: true }))
         {
             var spc = r.Spc!;
             foreach (var p in spc.Points)
@@ -35,9 +34,8 @@ public static class BoardPackSpcSheet
                 sheet.Cell(row, 5).SetValue(Math.Round(spc.Result.LowerProcessLimit, 2));
                 sheet.Cell(row, 6).SetValue(Math.Round(spc.Result.UpperProcessLimit, 2));
                 BoardPackWorkbook.Text(sheet.Cell(row, 7), p.InBaseline ? "yes" : "no");
-                BoardPackWorkbook.Text(sheet.Cell(row, 8), p.Point.Signals == SpcSignal.None ? "–"
-                    : $"{string.Join("; ", p.Point.SignalPhrases())} ({(p.Point.Improvement ? "improvement" : "concern")})");
-                BoardPackWorkbook.Text(sheet.Cell(row, 9), $"{SpcText.VariationIcon(spc.Result.Variation)} {SpcText.Variation(spc.Result.Variation)}");
+                BoardPackWorkbook.Text(sheet.Cell(row, 8), SpcText.Signals(p.Point));
+                BoardPackWorkbook.Text(sheet.Cell(row, 9), SpcText.VariationWithIcon(spc.Result.Variation));
                 BoardPackWorkbook.Text(sheet.Cell(row, 10), SpcText.Assurance(spc.Result.Assurance));
             }
         }
