@@ -11,9 +11,10 @@ public sealed class ActionUpdates(KcCspDbContext db)
         var rows = await db.ActionUpdates.AsNoTracking().Where(u => actionIds.Contains(u.ActionId)).ToListAsync(ct);
         return rows.GroupBy(u => u.ActionId).ToDictionary(
             g => g.Key,
-            g => (IReadOnlyList<UpdateView>)g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).Select(ActionPlanService.View).ToList());
+            g => (IReadOnlyList<UpdateView>)NewestFirst(g).Select(ActionPlanService.View).ToList());
     }
 
-    public async Task<IReadOnlyDictionary<int, UpdateView>> LatestAsync(IReadOnlyCollection<int> actionIds, CancellationToken ct = default) =>
-        (await HistoryAsync(actionIds, ct)).ToDictionary(kv => kv.Key, kv => kv.Value[0]);
+    /// <summary>An action's updates, newest first: by date, then by entry (two updates on one day: the later entry).</summary>
+    public static IOrderedEnumerable<Model.ActionUpdate> NewestFirst(IEnumerable<Model.ActionUpdate> updates) =>
+        updates.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id);
 }

@@ -1,7 +1,6 @@
 using KcCsp.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KcCsp.Data.Reporting;
 
@@ -15,7 +14,6 @@ public static class AnalyticsSetup
             configuration.GetValue("Spc:ShiftRunLength", defaults.ShiftRunLength),
             configuration.GetValue("Spc:TrendRunLength", defaults.TrendRunLength),
             configuration.GetValue("Spc:ScreenOutliers", defaults.ScreenOutliers)));
-        services.TryAddScoped<MonthlySeries>();
         services.AddScoped<SpcCharts>();
         return services;
     }

@@ -86,7 +86,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var actionIds = priorities.SelectMany(p => p.Actions).Select(a => a.Id).ToList();
         var updates = (await db.ActionUpdates.AsNoTracking().Where(u => actionIds.Contains(u.ActionId)).ToListAsync(ct))
             .GroupBy(u => u.ActionId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(u => u.Date).ThenByDescending(u => u.Id).First());
+            .ToDictionary(g => g.Key, g => Planning.ActionUpdates.NewestFirst(g).First());
         var inputs = await ReportInputs.LoadAsync(db, measures, areas, home, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
         inputs.SpcBaselineTo = period.BaselineTo;
         var years = await periods.YearsAsync(ct);
