@@ -132,6 +132,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         public readonly Dictionary<string, string> Areas = [];
         /// <summary>Category names (major, minor) by key, with their totals.</summary>
         public readonly Dictionary<string, (string Major, string Minor, long Total)> Categories = [];
+        /// <summary>Category names exactly as published (see <see cref="NameCache.Spelling"/>), with their key and totals: two
+        /// spellings of one key (the MPS's 2024 "PUBLIC FEAR, ALARM OR DISTRESS") are one category whose counts add up.</summary>
+        public readonly Dictionary<string, (string Key, string Major, string Minor, long Total)> Spellings = [];
         public readonly SortedSet<int> Months = [];
         /// <summary>Long files: the (area key, month) pairs present. Wide files cover every area × month column.</summary>
         public readonly HashSet<(string Area, int Month)> Covered = [];
@@ -240,7 +243,12 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var load = new LoadState { Import = import };
         var areas = await db.Areas.ToListAsync(ct);
         var areasByKey = new Dictionary<string, Area>();
-        foreach (var a in areas) areasByKey.TryAdd(AreaNames.Key(a.Name), a);
+        foreach (var a in areas)
+        {
+            areasByKey.TryAdd(AreaNames.Key(a.Name), a);
+            // Releases since 2026 name the borough by its ONS code (E09000020) in the Borough column of LSOA files.
+            if (a.Code is { Length: > 0 } code) areasByKey.TryAdd(AreaNames.Key(code), a);
+        }
         var aliases = await db.CategoryAliases.ToDictionaryAsync(a => a.Key, ct);
         reading.KnownAreas.TrySetResult(areasByKey.Keys.Concat(ExtractLimits.KnownPseudoAreas.Select(AreaNames.Key)).ToHashSet());
 
@@ -482,6 +490,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             }
             var areaKey = names.AreaKey(area);
             var categoryKey = names.CategoryKey(major, minor);
+            // A repeated row is one with the same area and the same published names; rows whose names differ but mean
+            // one category (a rename's old and new spelling, both in one release) are added together, not refused.
+            var spelling = names.Spelling(major, minor);
             if (rowOk && !ReferenceEquals(areaKey, lastCovered.Key) && scan.Areas.TryAdd(areaKey, area.Trim()))
             {
                 // A name new to this file: is it one the portal knows? The loading side supplies the known names once it
@@ -507,7 +518,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 if (yearOk && monthOk && rowOk)
                 {
-                    if (duplicates.Add(areaKey, categoryKey, smallCell, year, month, out var small) is { } repeated)
+                    if (duplicates.Add(areaKey, spelling, smallCell, year, month, out var small) is { } repeated)
                         scan.Problem(line, null, layout, repeated);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
@@ -535,7 +546,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     }
                 }
                 string? small = null;
-                if (rowOk && duplicates.Add(areaKey, categoryKey, smallCell, 0, 0, out small) is { } repeated)
+                if (rowOk && duplicates.Add(areaKey, spelling, smallCell, 0, 0, out small) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
                 if (allOk && rowOk && rowTotal != 0)
                 {
@@ -544,12 +555,14 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
             }
             // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
-            if (rowOk && (rowTotal != 0 || (!ReferenceEquals(categoryKey, lastCategory) && !scan.Categories.ContainsKey(categoryKey))))
+            if (rowOk && (rowTotal != 0 || (!ReferenceEquals(spelling, lastCategory) && !scan.Spellings.ContainsKey(spelling))))
             {
                 ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, categoryKey, out var exists);
                 entry = exists ? entry with { Total = entry.Total + rowTotal } : (major.Trim(), minor.Trim(), rowTotal);
+                ref var spelt = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Spellings, spelling, out exists);
+                spelt = exists ? spelt with { Total = spelt.Total + rowTotal } : (categoryKey, major.Trim(), minor.Trim(), rowTotal);
             }
-            if (rowOk) lastCategory = categoryKey;
+            if (rowOk) lastCategory = spelling;
         }
         CheckNewAreas(wait: true);
         if (filled > 0 && scan.ProblemCount == 0) queue.Add(new ReadBatch(batch, filled), ct);
@@ -612,6 +625,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         logger.LogDebug("Import {ImportId}: measures recomputed in {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         var unmappedIds = load.Aliases.Values.Where(a => a.CategoryId is null).ToDictionary(a => a.Key, a => a.Id);
+        var namesAddedTogether = await NamesAddedTogetherAsync(scan, load, ct);
         var report = new ImportReport
         {
             ImportId = import.Id, FileName = fileName, Sha256 = sha, Layout = layout.Description, Rows = scan.Rows, CountsStored = load.Stored,
@@ -625,6 +639,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             UnmappedCategories = scan.Categories.Where(c => unmappedIds.ContainsKey(c.Key))
                 .Select(c => new UnmappedCategory(unmappedIds[c.Key], c.Value.Major, c.Value.Minor, c.Value.Total)).OrderBy(u => u.MajorCategory).ThenBy(u => u.MinorCategory).ToList(),
             ReplacedImports = previous.Where(p => p != import.Id).ToList(),
+            NamesAddedTogether = namesAddedTogether,
         };
         import.ReportJson = report.ToJson();
         // The import is an operation with one audit entry, written through the unit of work inside the import's own
@@ -639,6 +654,25 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             return Task.CompletedTask;
         }, ct);
         return report;
+    }
+
+    /// <summary>
+    /// Categories the file publishes under more than one name: spellings of one key (case and punctuation, the MPS's
+    /// 2024 comma), and names in different words mapped to one category (a rename with both names in one release).
+    /// </summary>
+    private async Task<List<NamesAddedTogether>> NamesAddedTogetherAsync(ExtractScan scan, LoadState load, CancellationToken ct)
+    {
+        // By the category a name is mapped to; an unmapped name only with its own other spellings.
+        var shared = scan.Spellings.Values
+            .GroupBy(s => load.Aliases[s.Key].CategoryId is { } id ? $"#{id}" : s.Key)
+            .Where(g => g.Count() > 1).ToList();
+        if (shared.Count == 0) return [];
+        var categoryNames = await db.CrimeCategories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return shared
+            .Select(g => new NamesAddedTogether(
+                load.Aliases[g.First().Key].CategoryId is { } id ? categoryNames[id] : $"one unmapped category ({scan.Categories[g.First().Key].Minor})",
+                g.OrderBy(s => s.Major, StringComparer.Ordinal).ThenBy(s => s.Minor, StringComparer.Ordinal).Select(s => new PublishedName(s.Major, s.Minor, s.Total)).ToList()))
+            .OrderBy(n => n.Category, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private static void PauseForTest()
@@ -698,6 +732,20 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             if (!areaKeys.TryGetValue(name, out var key)) areaKeys[name] = key = AreaNames.Key(name);
             lastArea = (name, key);
             return key;
+        }
+
+        private readonly Dictionary<(string, string), string> spellings = [];
+        private (string Major, string Minor, string Spelling) lastSpelling = ("\0", "\0", "");
+
+        /// <summary>Major and minor name exactly as published (only the spaces around them trimmed): what tells a
+        /// repeated row from a second spelling of the same category. One string per pair, so callers compare references.</summary>
+        public string Spelling(string major, string minor)
+        {
+            if (ReferenceEquals(major, lastSpelling.Major) && ReferenceEquals(minor, lastSpelling.Minor)) return lastSpelling.Spelling;
+            if (!spellings.TryGetValue((major, minor), out var spelling))
+                spellings[(major, minor)] = spelling = string.Concat(major.AsSpan().Trim(), "\u001F", minor.AsSpan().Trim());
+            lastSpelling = (major, minor, spelling);
+            return spelling;
         }
 
         public string CategoryKey(string major, string minor)

@@ -52,8 +52,10 @@ internal static class ExtractCells
 }
 
 /// <summary>
-/// Finds rows that say the same thing twice — a second row for one (small area, area, category) in a wide file, or
-/// for one (small area, area, category, month) in a long one — which the importer would otherwise add together.
+/// Finds rows that say the same thing twice — a second row for one (small area, area, category as published) in a wide
+/// file, or for one (small area, area, category as published, month) in a long one — which the importer would otherwise
+/// add together. The category is compared as the file spells it: two spellings of one category (a rename's old and new
+/// name, both in one release) are two rows whose counts add up, not a repeat.
 /// Memory is bounded: each distinct small area, category and combination is counted against a limit, and past a limit
 /// the file is refused rather than the check given up silently.
 /// </summary>
@@ -74,16 +76,17 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     private static int MonthIndex(int year, int month) => (year - ExtractLayout.EarliestMonth.Year) * 12 + month - 1;
 
     /// <summary>Records one row; a message when it repeats an earlier one or a limit is passed (only the first time).</summary>
+    /// <param name="category">Major and minor name exactly as published, one string per distinct pair.</param>
     /// <param name="smallArea">The trimmed small-area cell, empty where the file has none.</param>
     /// <param name="year">Long files: the row's month (already checked to be in range); ignored for wide files.</param>
     /// <param name="smallAreaCode">The small-area code as one string per distinct code (null where the file has none,
     /// or once a limit has been passed), for the counts the row keeps.</param>
-    public string? Add(string areaKey, string categoryKey, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode)
+    public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode)
     {
         smallAreaCode = null;
         if (stopped) return null;
         if (!ReferenceEquals(areaKey, lastArea.Key)) lastArea = (areaKey, Id(areas, areaKey));
-        if (!ReferenceEquals(categoryKey, lastCategory.Key)) lastCategory = (categoryKey, Id(categories, categoryKey));
+        if (!ReferenceEquals(category, lastCategory.Key)) lastCategory = (category, Id(categories, category));
         if (lastArea.Id > MaxIds) return Stop($"The file has more than {MaxIds:N0} different area names.");
         if (lastCategory.Id > Math.Min(MaxIds, limits.MaxCategories))
             return Stop($"The file has more than {limits.MaxCategories:N0} different categories (Import:Limits:MaxCategories): MPS extracts have fewer than 100. Are the category columns right?");
@@ -126,7 +129,7 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     }
 
     private static string Repeated(YearMonth? month) =>
-        $"This row repeats an earlier row's area, category{(month is null ? "" : $", month {month}")} (and small-area code): " +
+        $"This row repeats an earlier row's area, category names{(month is null ? "" : $", month {month}")} (and small-area code): " +
         "each may have one row, or its counts would be added together.";
 
     private string Stop(string message)

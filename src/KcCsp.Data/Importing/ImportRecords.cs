@@ -14,7 +14,10 @@ public sealed record ImportDetailsViewModel(ImportRow Import, string Sha256, str
 public sealed record AliasRow(int Id, string Major, string Minor, int? CategoryId, string? MappedBy, DateTimeOffset? MappedAt);
 
 public sealed record CategoriesViewModel(IReadOnlyList<AliasRow> Aliases, IReadOnlyList<CrimeCategory> Categories, IReadOnlyDictionary<int, IReadOnlyList<string>> MeasuresByCategory, string? Notice,
-    IReadOnlyDictionary<int, IReadOnlyList<CategorySuggestion>> Suggestions);
+    IReadOnlyDictionary<int, IReadOnlyList<CategorySuggestion>> Suggestions, IReadOnlyList<ImportedNames> NamesAddedTogether);
+
+/// <summary>An applied import that published one category under several names (see <see cref="ImportReport.NamesAddedTogether"/>).</summary>
+public sealed record ImportedNames(int ImportId, string FileName, NamesAddedTogether Names);
 
 /// <summary>What the analysts' import pages show: imports and nightly runs, one import's report, category names and their mappings.</summary>
 public sealed class ImportRecords(KcCspDbContext db)
@@ -34,7 +37,18 @@ public sealed class ImportRecords(KcCspDbContext db)
         var suggested = aliases.Where(a => a.CategoryId is null).Take(SuggestionsShown)
             .ToDictionary(a => a.Id, a => suggestions.For(a.Major, a.Minor));
         return new CategoriesViewModel(aliases, categories,
-            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice, suggested);
+            measures.GroupBy(m => m.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(m => m.Name).Order().ToList()), notice, suggested,
+            await NamesAddedTogetherAsync(ct));
+    }
+
+    /// <summary>Applied imports whose report lists names added together, newest first: only those reports are read.</summary>
+    private async Task<IReadOnlyList<ImportedNames>> NamesAddedTogetherAsync(CancellationToken ct)
+    {
+        const string listed = "\"namesAddedTogether\": [", empty = "\"namesAddedTogether\": []";
+        var imports = await db.CrimeImports.AsNoTracking()
+            .Where(i => i.Status == ImportStatus.Applied && i.ReportJson.Contains(listed) && !i.ReportJson.Contains(empty))
+            .OrderByDescending(i => i.Id).Select(i => new { i.Id, i.FileName, i.ReportJson }).ToListAsync(ct);
+        return imports.SelectMany(i => (ImportReport.FromJson(i.ReportJson)?.NamesAddedTogether ?? []).Select(n => new ImportedNames(i.Id, i.FileName, n))).ToList();
     }
 
     /// <summary>What an analyst types or picks on the Categories page to take a name out of every measure.</summary>

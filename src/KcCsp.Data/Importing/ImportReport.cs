@@ -23,6 +23,9 @@ public sealed record ImportReport
     public int RevisionCount { get; init; }
     public List<Revision> Revisions { get; init; } = [];
     public List<UnmappedCategory> UnmappedCategories { get; init; } = [];
+    /// <summary>Categories that the file names in more than one way (a rename, with the old and the new name both
+    /// published): their counts are added together.</summary>
+    public List<NamesAddedTogether> NamesAddedTogether { get; init; } = [];
     /// <summary>Earlier imports that were authoritative for some of the area-months this one now covers.</summary>
     public List<int> ReplacedImports { get; init; } = [];
 
@@ -45,6 +48,16 @@ public sealed record MajorCategoryTotal(string MajorCategory, long Total);
 public sealed record Revision(string Area, string Month, List<MeasureChange> Changes);
 
 public sealed record MeasureChange(string Measure, long? From, long? To);
+
+/// <summary>Several names in one file that mean one category (mapped to it, or spelt alike but for case and punctuation).</summary>
+public sealed record NamesAddedTogether(string Category, List<PublishedName> Names)
+{
+    /// <summary>"2 names in this file map to Public fear, alarm or distress: 'PUBLIC ORDER OFFENCES / PUBLIC FEAR ALARM OR DISTRESS' (1,234), …"</summary>
+    public string Sentence =>
+        $"{Names.Count} names in this file map to {Category}: {string.Join(", ", Names.Select(n => $"'{n.MajorCategory} / {n.MinorCategory}' ({n.Total:N0})"))}; their counts are added together.";
+}
+
+public sealed record PublishedName(string MajorCategory, string MinorCategory, long Total);
 
 public sealed record UnmappedCategory(int AliasId, string MajorCategory, string MinorCategory, long Total);
 

@@ -61,6 +61,7 @@ internal static class ImportCommands
             {
                 foreach (var t in r.TotalsByMajorCategory) await stdout.WriteLineAsync($"  {t.MajorCategory}: {t.Total:N0}");
                 foreach (var a in r.NewAreas) await stdout.WriteLineAsync($"  new area (outside the London ranking): {a}");
+                foreach (var n in r.NamesAddedTogether) await stdout.WriteLineAsync($"  {n.Sentence}");
                 foreach (var u in r.UnmappedCategories) await stdout.WriteLineAsync($"  UNMAPPED category (counted in no measure until mapped): {u.MajorCategory} / {u.MinorCategory}: {u.Total:N0}");
                 foreach (var rev in r.Revisions.Take(20))
                     await stdout.WriteLineAsync($"  revised {rev.Area} {rev.Month}: {string.Join(", ", rev.Changes.Select(c => $"{c.Measure} {c.From?.ToString() ?? "-"} → {c.To?.ToString() ?? "-"}"))}");

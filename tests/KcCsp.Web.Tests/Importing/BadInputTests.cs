@@ -53,7 +53,7 @@ public sealed class BadInputTests : IAsyncLifetime
             Csv("duplicate wide rows, two spellings", Rows(Wide, KC + ",1,2", "KENSINGTON & CHELSEA,Burglary,Burglary in a Dwelling,3,4"), "line 3: This row repeats an earlier row"),
             Csv("duplicate long rows", Rows(Long, "E01000001,Kensington and Chelsea,Burglary,Burglary in a Dwelling,5,2009,4",
                 "E01000002,Kensington and Chelsea,Burglary,Burglary in a Dwelling,1,2009,4", "E01000001,Kensington and Chelsea,Burglary,Burglary in a Dwelling,0,2009,4"),
-                "line 4: This row repeats an earlier row's area, category, month 2009-04"),
+                "line 4: This row repeats an earlier row's area, category names, month 2009-04"),
             Csv("duplicate ward rows", Rows("WardCode,WardName,Borough,Major Category,Minor Category,200904", "E05009388,Abingdon," + KC + ",3", "E05009388,Abingdon," + KC + ",4"),
                 "This row repeats an earlier row"),
             // Counts.
