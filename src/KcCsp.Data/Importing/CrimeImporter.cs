@@ -130,7 +130,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         public readonly List<ImportProblem> Problems = [];
         /// <summary>Area names by key, as first spelt in the file.</summary>
         public readonly Dictionary<string, string> Areas = [];
-        /// <summary>Category names (major, minor) by key, with their totals.</summary>
+        /// <summary>Category names (major, minor) by key, as first spelt, with the totals of all their spellings (made from
+        /// <see cref="Spellings"/> at the end of the read).</summary>
         public readonly Dictionary<string, (string Major, string Minor, long Total)> Categories = [];
         /// <summary>Category names exactly as published (see <see cref="NameCache.Spelling"/>), with their key and totals: two
         /// spellings of one key (the MPS's 2024 "PUBLIC FEAR, ALARM OR DISTRESS") are one category whose counts add up.</summary>
@@ -557,14 +558,18 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             // A zero row of the previous row's category adds nothing: most rows of small-area files are zeros.
             if (rowOk && (rowTotal != 0 || (!ReferenceEquals(spelling, lastCategory) && !scan.Spellings.ContainsKey(spelling))))
             {
-                ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, categoryKey, out var exists);
-                entry = exists ? entry with { Total = entry.Total + rowTotal } : (major.Trim(), minor.Trim(), rowTotal);
-                ref var spelt = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Spellings, spelling, out exists);
+                ref var spelt = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Spellings, spelling, out var exists);
                 spelt = exists ? spelt with { Total = spelt.Total + rowTotal } : (categoryKey, major.Trim(), minor.Trim(), rowTotal);
             }
             if (rowOk) lastCategory = spelling;
         }
         CheckNewAreas(wait: true);
+        // Each category once, as first spelt, with the totals of all its spellings.
+        foreach (var (key, major, minor, total) in scan.Spellings.Values)
+        {
+            ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scan.Categories, key, out var seen);
+            entry = seen ? entry with { Total = entry.Total + total } : (major, minor, total);
+        }
         if (filled > 0 && scan.ProblemCount == 0) queue.Add(new ReadBatch(batch, filled), ct);
         if (!layout.IsLong)
             foreach (var a in scan.Areas.Keys)

@@ -65,13 +65,15 @@ public sealed class RenamedCategoryTests : IAsyncDisposable
         categories.Should().Contain($"<a href=\"/imports/{importId}\">Import #{importId}</a>").And.Contain("2 names in this file map to Public fear, alarm or distress");
     }
 
-    [Fact]
-    public async Task Two_spellings_in_a_small_area_file_are_added_for_the_same_lsoa_and_month()
+    [Theory]
+    [InlineData("LSOA Code,Borough,Major Category,Minor Category,202403", "E01002840", "E01002841")]
+    [InlineData("WardCode,WardName,LookUp_BoroughName,MajorText,MinorText,202403", "E05013737,Abingdon", "E05013738,Brompton & Hans Town")]
+    public async Task Two_spellings_in_a_small_area_file_are_added_for_the_same_small_area_and_month(string header, string first, string second)
     {
-        var path = Write("LSOA Code,Borough,Major Category,Minor Category,202403",
-            "E01002840,Kensington and Chelsea,PUBLIC ORDER OFFENCES,PUBLIC FEAR ALARM OR DISTRESS,3",
-            "E01002840,Kensington and Chelsea,PUBLIC ORDER OFFENCES,\"PUBLIC FEAR, ALARM OR DISTRESS\",4",
-            "E01002841,Kensington and Chelsea,PUBLIC ORDER OFFENCES,\"PUBLIC FEAR, ALARM OR DISTRESS\",5");
+        var path = Write(header,
+            first + ",Kensington and Chelsea,PUBLIC ORDER OFFENCES,PUBLIC FEAR ALARM OR DISTRESS,3",
+            first + ",Kensington and Chelsea,PUBLIC ORDER OFFENCES,\"PUBLIC FEAR, ALARM OR DISTRESS\",4",
+            second + ",Kensington and Chelsea,PUBLIC ORDER OFFENCES,\"PUBLIC FEAR, ALARM OR DISTRESS\",5");
         var json = await ImportTests.ImportAsync(factory, path);
         json.GetProperty("report").GetProperty("namesAddedTogether").GetArrayLength().Should().Be(1);
         (await MonthlyAsync("total-notifiable-offences", KandC)).Should().Equal(new Dictionary<int, long> { [202403] = 12 });
