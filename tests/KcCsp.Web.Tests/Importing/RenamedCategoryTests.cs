@@ -82,8 +82,8 @@ public sealed class RenamedCategoryTests : IAsyncDisposable
     [Fact]
     public async Task A_real_release_with_both_spellings_imports_and_every_months_total_is_the_files_own_sum()
     {
-        // Real rows of the MPS's LSOA-level historical release (July 2020 – June 2024; see RealFiles/mps/README.md),
-        // whose Borough column gives the ONS code.
+        // Real rows of the MPS's LSOA-level historical release (July 2020 – June 2024; see RealFiles/mps/README.md): two
+        // LSOAs of Kensington and Chelsea and two of Barking and Dagenham, the Borough column giving the ONS code.
         var path = RealFileTests.PathOf("RealFiles/mps/lsoa-historical-2020-07-to-2024-06-extract.csv");
         var file = ExtractFile.ReadWide(path);
         var json = await ImportTests.ImportAsync(factory, path);
@@ -95,11 +95,14 @@ public sealed class RenamedCategoryTests : IAsyncDisposable
         merged.GetProperty("names").EnumerateArray().Select(n => n.GetProperty("minorCategory").GetString())
             .Should().Equal("PUBLIC FEAR ALARM OR DISTRESS", "PUBLIC FEAR, ALARM OR DISTRESS");
 
-        var expected = file.Counts.GroupBy(c => c.Key.Month).ToDictionary(g => g.Key, g => (long)g.Sum(c => c.Value));
-        expected.Should().HaveCount(48);
-        // The months where both spellings have counts, and those after the change, are the ones that used to be refused.
-        file.Counts.Where(c => c.Key.Minor == "PUBLIC FEAR, ALARM OR DISTRESS" && c.Value > 0).Should().NotBeEmpty();
-        (await MonthlyAsync("total-notifiable-offences", "Barking and Dagenham")).Should().Equal(expected);
+        // Both boroughs' every month (48) is the file's own sum of their rows.
+        foreach (var (code, area) in new[] { ("E09000020", KandC), ("E09000002", "Barking and Dagenham") })
+        {
+            var expected = file.Counts.Where(c => c.Key.Area == code).GroupBy(c => c.Key.Month).ToDictionary(g => g.Key, g => (long)g.Sum(c => c.Value));
+            expected.Should().HaveCount(48);
+            file.Counts.Where(c => c.Key.Area == code && c.Key.Minor == "PUBLIC FEAR, ALARM OR DISTRESS" && c.Value > 0).Should().NotBeEmpty();
+            (await MonthlyAsync("total-notifiable-offences", area)).Should().Equal(expected, area);
+        }
         var publicFear = file.Counts.Where(c => c.Key.Minor.StartsWith("PUBLIC FEAR", StringComparison.Ordinal)).Sum(c => c.Value);
         merged.GetProperty("names").EnumerateArray().Sum(n => n.GetProperty("total").GetInt64()).Should().Be(publicFear);
     }
