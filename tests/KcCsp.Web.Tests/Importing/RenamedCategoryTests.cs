@@ -107,6 +107,20 @@ public sealed class RenamedCategoryTests : IAsyncDisposable
         merged.GetProperty("names").EnumerateArray().Sum(n => n.GetProperty("total").GetInt64()).Should().Be(publicFear);
     }
 
+    [Theory]
+    // The 2023 rename in words: "BURGLARY IN A DWELLING" became "BURGLARY - RESIDENTIAL" (and "BURGLARY NON-DWELLING"
+    // "BURGLARY BUSINESS AND COMMUNITY") within this release; each pair maps to one category and is added together.
+    [InlineData("RealFiles/mps/borough-2022-07-to-2024-06.csv", "Burglary of business and community premises|Residential burglary")]
+    // The 2023 split of residential burglary maps to two categories; one name per category otherwise.
+    [InlineData("RealFiles/mps/borough-historical-2010-04-to-2023-11.csv", "")]
+    [InlineData("RealFiles/mps/borough-2024-07-to-2026-06.csv", "")]
+    public async Task Real_releases_report_exactly_the_categories_they_publish_under_two_names(string name, string categories)
+    {
+        var json = await ImportTests.ImportAsync(factory, RealFileTests.PathOf(name));
+        json.GetProperty("report").GetProperty("namesAddedTogether").EnumerateArray().Select(n => n.GetProperty("category").GetString())
+            .Should().Equal(categories.Split('|', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     public static TheoryData<string, string, string> Repeats => new()
     {
         // The same area and the same published names twice: refused, whatever else the file holds.
