@@ -103,6 +103,8 @@ public class DomainContractTests
         typo.Should().Throw<FormatException>().WithMessage("'2009/11' is not a financial year: a financial year runs April to March, so 2009 must be followed by 10.");
         var typo4 = () => FinancialYear.Parse("2009/2011");
         typo4.Should().Throw<FormatException>().WithMessage("*so 2009 must be followed by 2010.");
+        var early = () => FinancialYear.Parse("2008/10");
+        early.Should().Throw<FormatException>().WithMessage("*so 2008 must be followed by 09.");
         var none = () => FinancialYear.Parse(null!);
         none.Should().Throw<ArgumentNullException>();
         FinancialYear.TryParse("2009/1a", out _).Should().BeFalse();
@@ -214,5 +216,46 @@ public class DomainContractTests
         r.Points.Should().OnlyContain(p => !p.Improvement && p.Signals == SpcSignal.None);
         SpcAnalysis.Analyse([42], Polarity.HigherIsBetter).Points[0].Improvement.Should().BeFalse();
         SpcAnalysis.Analyse([42, 50], Polarity.HigherIsBetter, baselinePoints: 1).Points.Should().OnlyContain(p => !p.Improvement);
+    }
+}
+
+/// <summary>
+/// The Poisson means test's p-value against the exact binomial sum, computed here with whole numbers: every regime of
+/// the Stirling-error series (n up to 15 from the table, then 15–35, 35–80, 80–500 and above) to 12 significant digits.
+/// </summary>
+public class PoissonMeansTestExactTests
+{
+    private static double ExactTwoSided(int previous, int current)
+    {
+        var n = previous + current;
+        var m = Math.Min(current, n - current);
+        System.Numerics.BigInteger tail = 0, choose = 1;
+        for (var k = 0; k <= m; k++)
+        {
+            if (k > 0) choose = choose * (n - k + 1) / k;
+            tail += choose;
+        }
+        // tail / 2^n, as a double without overflow: compare logarithms.
+        var p = Math.Exp(System.Numerics.BigInteger.Log(tail) - n * Math.Log(2));
+        return Math.Min(1.0, 2 * p);
+    }
+
+    [Theory]
+    [InlineData(4, 9)]
+    [InlineData(10, 20)]
+    [InlineData(12, 30)]
+    [InlineData(20, 40)]
+    [InlineData(35, 45)]
+    [InlineData(30, 60)]
+    [InlineData(150, 210)]
+    [InlineData(400, 480)]
+    [InlineData(700, 820)]
+    [InlineData(3000, 3200)]
+    public void The_p_value_is_the_exact_binomial_tail(int previous, int current)
+    {
+        var exact = ExactTwoSided(previous, current);
+        var p = PoissonMeansTest.Test(previous, current).PValue;
+        p.Should().BeApproximately(exact, exact * 1e-12, $"{previous} → {current}");
+        PoissonMeansTest.Test(current, previous).PValue.Should().BeApproximately(exact, exact * 1e-12, "the test is symmetric");
     }
 }
