@@ -58,7 +58,7 @@ public static class DatabaseSetup
         services.AddDbContext<KcCspDbContext>((sp, o) =>
         {
             Configure(o, provider, connectionString);
-            o.AddInterceptors(sp.GetRequiredService<DataVersionInterceptor>(), sp.GetRequiredService<People.AuditInterceptor>());
+            o.AddInterceptors(sp.GetRequiredService<DataVersionInterceptor>(), sp.GetRequiredService<People.AuditInterceptor>(), People.AuditTrailGuard.Instance);
         });
         services.AddScoped<PlanSeeder>();
         services.AddScoped<CategorySeeder>();

@@ -113,6 +113,29 @@ public sealed class PeerGroupTests : IAsyncLifetime
         var board = await factory.SignedInClientAsync(Roles.Board, followRedirects: false);
         var response = await board.GetAsync("/peer-groups");
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        // The forms' own POSTs, with a valid anti-forgery token of the board member's session (from a page they may
+        // see): refused, and nothing changes.
+        var token = Forms.Token(await board.GetStringAsync("/"));
+        var codes = await WithDbAsync(db => db.Areas.Where(a => a.Kind == AreaKind.Borough).ToDictionaryAsync(a => a.Name, a => a.Code!));
+        var inner = await WithDbAsync(db => db.PeerGroups.SingleAsync(g => g.IsDefault));
+        var before = await WithDbAsync(db => db.PeerGroups.Include(g => g.Members).OrderBy(g => g.Id)
+            .Select(g => new { g.Id, g.Name, g.IsDefault, Members = g.Members.Count }).ToListAsync());
+        var posts = new (string Path, Dictionary<string, string> Fields)[]
+        {
+            ("/peer-groups", new() { ["Group.Name"] = "Board's group", ["Group.Members[0]"] = codes["Westminster"], ["Group.Members[1]"] = codes["Camden"] }),
+            ($"/peer-groups/{inner.Id}/edit", new() { ["Group.Name"] = "Renamed by the board", ["Group.IsDefault"] = "true", ["Group.Members[0]"] = codes["Westminster"], ["Group.Members[1]"] = codes["Camden"] }),
+            ($"/peer-groups/{inner.Id}/delete", new()),
+        };
+        foreach (var (path, fields) in posts)
+        {
+            fields["__RequestVerificationToken"] = token;
+            var post = await board.PostAsync(path, new FormUrlEncodedContent(fields));
+            post.StatusCode.Should().Be(HttpStatusCode.Forbidden, $"POST {path}");
+        }
+        (await WithDbAsync(db => db.PeerGroups.Include(g => g.Members).OrderBy(g => g.Id)
+            .Select(g => new { g.Id, g.Name, g.IsDefault, Members = g.Members.Count }).ToListAsync())).Should().BeEquivalentTo(before);
+        (await WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Entity == nameof(PeerGroup)))).Should().Be(0);
     }
 
     [Fact]

@@ -263,5 +263,52 @@ public sealed class PeopleTests : IAsyncLifetime
         db.AuditEntries.Remove(await db.AuditEntries.FirstAsync());
         var delete = () => db.SaveChangesAsync();
         await delete.Should().ThrowAsync<AuditTrailIsAppendOnlyException>();
+        db.ChangeTracker.Clear();
+
+        await BulkChangesAreRefusedAsync(db);
     }
+
+    /// <summary>Bulk updates and deletes bypass the change tracker: the guard on the context's commands refuses them too.</summary>
+    [Fact]
+    public async Task Audit_rows_cannot_be_bulk_modified_or_deleted_on_postgresql()
+    {
+        await using var postgres = new PortalFactory(TestEnvironment.PostgresConnectionString());
+        _ = postgres.Server;
+        using var scope = postgres.Services.CreateScope();
+        await BulkChangesAreRefusedAsync(scope.ServiceProvider.GetRequiredService<KcCspDbContext>());
+    }
+
+    private static async Task BulkChangesAreRefusedAsync(KcCspDbContext db)
+    {
+        var rows = await db.AuditEntries.AsNoTracking().OrderBy(a => a.Id).Select(a => new { a.Id, a.After }).ToListAsync();
+        rows.Should().NotBeEmpty("the seed writes audit entries");
+
+        var update = () => db.AuditEntries.ExecuteUpdateAsync(s => s.SetProperty(a => a.After, "{\"tampered\":true}"));
+        await update.Should().ThrowAsync<AuditTrailIsAppendOnlyException>();
+        var deleteSome = () => db.AuditEntries.Where(a => a.Id == rows[0].Id).ExecuteDeleteAsync();
+        await deleteSome.Should().ThrowAsync<AuditTrailIsAppendOnlyException>();
+        var deleteAll = () => db.AuditEntries.ExecuteDelete();
+        deleteAll.Should().Throw<AuditTrailIsAppendOnlyException>();
+        var raw = () => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEntries\"");
+        await raw.Should().ThrowAsync<AuditTrailIsAppendOnlyException>();
+        var rawUpdate = () => db.Database.ExecuteSqlRawAsync("update AuditEntries set After = NULL");
+        await rawUpdate.Should().ThrowAsync<AuditTrailIsAppendOnlyException>();
+
+        (await db.AuditEntries.AsNoTracking().OrderBy(a => a.Id).Select(a => new { a.Id, a.After }).ToListAsync())
+            .Should().Equal(rows, "nothing was changed or removed");
+        // Other tables' bulk changes still run.
+        await db.ApiTokens.Where(t => t.Id < 0).ExecuteDeleteAsync();
+    }
+
+    [Theory]
+    [InlineData("DELETE FROM [a]\r\nFROM [AuditEntries] AS [a]\r\nWHERE [a].[Id] = 1", true)]
+    [InlineData("UPDATE [a]\r\nSET [a].[After] = N'x'\r\nFROM [AuditEntries] AS [a]", true)]
+    [InlineData("SET NOCOUNT ON;\r\nUPDATE [AuditEntries] SET [After] = NULL", true)]
+    [InlineData("DELETE FROM \"AuditEntries\" AS a WHERE a.\"Id\" = 1", true)]
+    [InlineData("INSERT INTO \"AuditEntries\" (\"At\") VALUES (@p0)", false)]
+    [InlineData("SELECT a.\"Id\" FROM \"AuditEntries\" AS a", false)]
+    [InlineData("DELETE FROM [t]\r\nFROM [ApiTokens] AS [t]\r\nWHERE EXISTS (SELECT 1 FROM [AuditEntries] AS [a])", false)]
+    [InlineData("UPDATE \"ApiTokens\" SET \"LastUsedAt\" = @p0", false)]
+    public void The_guard_recognises_each_providers_bulk_sql(string sql, bool refused) =>
+        AuditTrailGuard.ChangesAuditTrail(sql).Should().Be(refused);
 }

@@ -20,9 +20,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
 {
     public const int ProblemCap = 200;
 
-    /// <summary>Test-only: pause inside the loading transaction after this many counts, so a test can kill the process there.</summary>
-    public const string PauseVariable = "KCCSP_TEST_PAUSE_IMPORT_AFTER_COUNTS";
-
     /// <param name="databaseReady">The command line: the database checks (which build EF Core's model, a few hundred
     /// milliseconds) still running; the file is read and validated meanwhile, and nothing touches the database before they end.</param>
     public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default, Task? databaseReady = null)
@@ -222,7 +219,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         public readonly List<Area> NewAreas = [];
         public readonly Dictionary<(int Area, int Month, int Alias), long> Sums = [];
         public long Stored;
-        public long Yielded;
     }
 
     /// <summary>
@@ -257,7 +253,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
 
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var pauseAfter = long.TryParse(Environment.GetEnvironmentVariable(PauseVariable), out var p) ? p : -1;
         var pending = new Queue<ReadCount>();
         var batches = queue.GetConsumingEnumerable(stop.Token).GetEnumerator();
         try
@@ -265,7 +260,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             ReadCount? blocked = null;
             while (true)
             {
-                var segment = Resolved(load, areasByKey, aliases, batches, reading.Free, pending, pauseAfter, c => blocked = c);
+                var segment = Resolved(load, areasByKey, aliases, batches, reading.Free, pending, c => blocked = c);
                 load.Stored += await writer.WriteAsync(connection, transaction, BulkTables.Counts, segment, stop.Token);
                 if (blocked is not { } b) break;
                 blocked = null;
@@ -333,7 +328,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// <paramref name="blockedOn"/>). Adds each count to the sums the measures are recomputed from.
     /// </summary>
     private static IEnumerable<CrimeCount> Resolved(LoadState load, Dictionary<string, Area> areas, Dictionary<string, CategoryAlias> aliases,
-        IEnumerator<ReadBatch> batches, System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> free, Queue<ReadCount> pending, long pauseAfter,
+        IEnumerator<ReadBatch> batches, System.Collections.Concurrent.ConcurrentQueue<ReadCount[]> free, Queue<ReadCount> pending,
         Action<ReadCount> blockedOn)
     {
         var count = new CrimeCount { ImportId = load.Import.Id };
@@ -392,7 +387,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 runTotal += c.Count;
                 yield return count;
-                if (++load.Yielded == pauseAfter) PauseForTest();
             }
             Return(free, array);
         }
@@ -678,13 +672,6 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 load.Aliases[g.First().Key].CategoryId is { } id ? categoryNames[id] : $"one unmapped category ({scan.Categories[g.First().Key].Minor})",
                 g.OrderBy(s => s.Major, StringComparer.Ordinal).ThenBy(s => s.Minor, StringComparer.Ordinal).Select(s => new PublishedName(s.Major, s.Minor, s.Total)).ToList()))
             .OrderBy(n => n.Category, StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static void PauseForTest()
-    {
-        Console.Error.WriteLine("KCCSP-TEST: import paused inside its transaction");
-        Console.Error.Flush();
-        Thread.Sleep(Timeout.Infinite);
     }
 
     /// <summary>The previous row's value of a column: consecutive rows mostly repeat it.</summary>
