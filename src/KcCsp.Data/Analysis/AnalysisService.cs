@@ -81,7 +81,7 @@ public sealed class AnalysisService(KcCspDbContext db, TimeProvider clock, SpcSe
         }
         if (figures.Count == 0)
         {
-            var names = string.Join(" and ", missing.Select(m => m.Name.ToLowerInvariant()));
+            var names = string.Join(" and ", missing.Select(m => AnalysisWriter.Lower(m.Name)));
             throw AnalysisRefusedException.NoData(
                 $"There are no figures for {names} in {area.Name} for {window.Describe()}: import the MPS extracts that cover these months, or enter the figures, then draft again.");
         }

@@ -147,8 +147,8 @@ internal static class AnalysisWriter
                 var status = row.Evaluation.Status;
                 parts5.Add($"{(parts5.Count > 0 ? "against" : "Against")} its target for {year} ({target.AsPrinted}) it is {TargetStatusText.Word(status)}");
             }
-            if (parts5.Count > 0) yield return string.Join("; ", parts5) + ".";
-            else yield return $"No target is set for {name} in {year}.";
+            if (row.Target is null) parts5.Add($"{(parts5.Count > 0 ? "no" : "No")} target is set for {name} in {year}");
+            yield return string.Join("; ", parts5) + ".";
         }
 
         // 6. London and the peer group.
@@ -157,7 +157,7 @@ internal static class AnalysisWriter
         {
             var shown = facts.Add("london-rank", $"{m.Name}: London rank by rate per 1,000 residents (1 = lowest)", m.Code, null, window, rank.Rank.PositionFromLowest, rank.Rank.Phrase,
                 rank.Source == RankSource.Published ? "published: as printed in the plan" : "computed: rate per 1,000 residents of each of the 32 London boroughs (ONS mid-year estimates)");
-            ranks.Add($"{area} had the {shown} rate of {name} of the {rank.Rank.Count} London boroughs");
+            ranks.Add($"{area} had the {shown} rate of {name} per 1,000 residents of the {rank.Rank.Count} London boroughs");
         }
         if (row.PeerGroup is { } peer && peer.Members.FirstOrDefault(p => p.Area.Id == row.Area.Id) is { } me)
         {
@@ -175,7 +175,7 @@ internal static class AnalysisWriter
             var inWindow = chart.Points.Where(p => window.Contains(p.Month)).ToList();
             var signalled = inWindow.Where(p => p.Point.Signals != SpcSignal.None).ToList();
             var mean = facts.Add("spc", $"{m.Name}: mean of the XmR chart's baseline, a month", m.Code, null, chart.Baseline, chart.Result.Mean, Count(Math.Round(chart.Result.Mean)), "computed: XmR chart of the monthly values");
-            var intro = $"On an XmR chart of the monthly figures (limits from {chart.Baseline.Describe()}, a mean of {mean} a month)";
+            var intro = $"On an XmR chart of the monthly figures (limits set on {chart.Baseline.Describe()}, a mean of {mean} a month)";
             if (signalled.Count == 0)
             {
                 yield return $"{intro}, every month of the window shows common-cause variation: no special-cause signal.";
@@ -186,10 +186,10 @@ internal static class AnalysisWriter
                 var concern = signalled.Count - improvement;
                 var months = facts.Add("spc", $"{m.Name}: months of the window with a special-cause signal", m.Code, null, window, signalled.Count, signalled.Count.ToString(En), "computed: XmR chart of the monthly values (Making Data Count rules)");
                 var kinds = new List<string>();
-                if (improvement > 0) kinds.Add($"{improvement} of improvement");
-                if (concern > 0) kinds.Add($"{concern} of concern");
+                if (improvement > 0) kinds.Add($"{facts.Add("spc", $"{m.Name}: months with a special cause of improvement", m.Code, null, window, improvement, improvement.ToString(En), "computed: XmR chart of the monthly values and the measure's polarity")} of improvement");
+                if (concern > 0) kinds.Add($"{facts.Add("spc", $"{m.Name}: months with a special cause of concern", m.Code, null, window, concern, concern.ToString(En), "computed: XmR chart of the monthly values and the measure's polarity")} of concern");
                 var latest = signalled[^1];
-                yield return $"{intro}, {months} of the {inWindow.Count} months show special-cause variation ({Listed(kinds)}); the latest is {latest.Month.Describe()} ({string.Join(", ", latest.Point.SignalPhrases())}).";
+                yield return $"{intro}, special-cause variation shows in {months} {(signalled.Count == 1 ? "month" : "months")} of the window ({Listed(kinds)}); the latest is {latest.Month.Describe()} ({string.Join(", ", latest.Point.SignalPhrases())}).";
             }
         }
     }
@@ -207,7 +207,8 @@ internal static class AnalysisWriter
     {
         if (s is null) return "";
         var p = facts.Add("significance", $"{m.Name}: p-value of the Poisson means test", m.Code, null, window, (decimal)s.PValue,
-            s.PValue < 0.0001 ? "p < 0.0001" : "p = " + s.PValue.ToString("0.0000", En), "computed: Poisson means test (conditional binomial exact test), two-sided");
+            s.PValue < 0.0001 ? "0.0001" : s.PValue.ToString("0.0000", En), "computed: Poisson means test (conditional binomial exact test), two-sided");
+        p = (s.PValue < 0.0001 ? "p < " : "p = ") + p;
         return s.Significant
             ? $"; this is a statistically significant change ({p}, Poisson means test at 95%)"
             : $"; this is within what chance alone could give, not a statistically significant change ({p}, Poisson means test at 95%)";
