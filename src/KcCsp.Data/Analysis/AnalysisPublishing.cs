@@ -48,7 +48,7 @@ public sealed class AnalysisPublishing(KcCspDbContext db, AnalysisService drafts
             var publication = new AnalysisPublication
             {
                 PriorityId = priorityId, AreaId = areaId, From = window.From, To = window.To,
-                Text = trimmed, DraftText = draft.Text, FactsJson = JsonSerializer.Serialize(draft.Facts, FactJson),
+                Text = trimmed, DraftText = draft.Text, FactsJson = JsonSerializer.Serialize(draft.Facts.Select(StoredFact.Of), FactJson),
                 PublishedBy = who, PublishedAt = clock.GetUtcNow(),
             };
             db.AnalysisPublications.Add(publication);
@@ -105,7 +105,7 @@ public sealed class AnalysisPublishing(KcCspDbContext db, AnalysisService drafts
                 changed = true;
             }
         }
-        var facts = JsonSerializer.Deserialize<List<AnalysisFact>>(p.FactsJson, FactJson) ?? [];
+        var facts = (JsonSerializer.Deserialize<List<StoredFact>>(p.FactsJson, FactJson) ?? []).Select(f => f.ToFact()).ToList();
         return new PublishedAnalysis(p.Id, priority, area, window, p.Text, p.DraftText, p.PublishedBy, p.PublishedAt, changed, facts);
     }
 
@@ -119,6 +119,14 @@ public sealed class AnalysisPublishing(KcCspDbContext db, AnalysisService drafts
         var paragraphs = string.Join("\n", lines).Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return string.Join("\n\n", paragraphs.Where(p => p.Length > 0));
     }
+}
+
+/// <summary>A fact as a publication keeps it (months as YYYY-MM).</summary>
+internal sealed record StoredFact(string Id, string Kind, string Label, string Measure, string? Category, string Area, string From, string To, decimal Value, string Shown, string Source)
+{
+    public static StoredFact Of(AnalysisFact f) => new(f.Id, f.Kind, f.Label, f.Measure, f.Category, f.Area, f.From.ToString(), f.To.ToString(), f.Value, f.Shown, f.Source);
+
+    public AnalysisFact ToFact() => new(Id, Kind, Label, Measure, Category, Area, YearMonth.Parse(From), YearMonth.Parse(To), Value, Shown, Source);
 }
 
 public static class AnalysisSetup

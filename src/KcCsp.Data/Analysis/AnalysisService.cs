@@ -103,6 +103,14 @@ public sealed class AnalysisService(KcCspDbContext db, TimeProvider clock, SpcSe
         };
     }
 
+    /// <summary>A priority's code and title, or null when there is none with the code.</summary>
+    public async Task<(string Code, string Title)?> FindPriorityAsync(string code, CancellationToken ct = default) =>
+        await db.Priorities.AsNoTracking().Where(p => p.Code == code).Select(p => new { p.Code, p.Title }).FirstOrDefaultAsync(ct) is { } p ? (p.Code, p.Title) : null;
+
+    /// <summary>The area the plan is about: where pages draft and publish.</summary>
+    public async Task<string> HomeAreaAsync(CancellationToken ct = default) =>
+        await db.Plans.AsNoTracking().OrderBy(p => p.Id).Select(p => p.HomeArea!.Name).FirstAsync(ct);
+
     /// <summary>
     /// The measures a composite measure is made of: count measures over part of its categories, the smallest such (so
     /// robbery gives way to personal and business robbery), when they do not overlap and together cover it.
