@@ -60,13 +60,18 @@ public sealed class AnalysisPublishing(KcCspDbContext db, AnalysisService drafts
         }, ct);
     }
 
-    /// <summary>The latest published analysis of each priority for an area (by priority code), figures-changed included.</summary>
-    public async Task<IReadOnlyDictionary<string, PublishedAnalysis>> LatestAsync(string areaName, CancellationToken ct = default)
+    /// <summary>
+    /// The latest published analysis of each priority for an area (by priority code), or of just <paramref name="priority"/>,
+    /// with whether the figures changed since (which drafts each one again for its window).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PublishedAnalysis>> LatestAsync(string areaName, CancellationToken ct = default, string? priority = null)
     {
         var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
         if (ReportService.FindArea(areas, areaName) is not { } area) return new Dictionary<string, PublishedAnalysis>();
-        var rows = await db.AnalysisPublications.AsNoTracking().Where(p => p.AreaId == area.Id)
-            .Select(p => new { p.PriorityId, p.Id, p.PublishedAt }).ToListAsync(ct);
+        var query = db.AnalysisPublications.AsNoTracking().Where(p => p.AreaId == area.Id);
+        if (priority is not null) query = query.Where(p => p.Priority!.Code == priority);
+        var rows = await query.Select(p => new { p.PriorityId, p.Id, p.PublishedAt }).ToListAsync(ct);
+        if (rows.Count == 0) return new Dictionary<string, PublishedAnalysis>();
         var latestIds = rows.GroupBy(r => r.PriorityId).Select(g => g.OrderByDescending(r => r.PublishedAt.UtcTicks).ThenByDescending(r => r.Id).First().Id).ToList();
         var latest = await db.AnalysisPublications.AsNoTracking().Where(p => latestIds.Contains(p.Id)).Include(p => p.Priority).ToListAsync(ct);
         var result = new Dictionary<string, PublishedAnalysis>();

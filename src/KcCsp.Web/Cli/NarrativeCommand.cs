@@ -47,7 +47,7 @@ internal static class NarrativeCommand
             try
             {
                 var draft = await scope.ServiceProvider.GetRequiredService<AnalysisService>().DraftAsync(parse.GetValue(code)!, parse.GetValue(area)!, window, ct);
-                var published = await scope.ServiceProvider.GetRequiredService<AnalysisPublishing>().LatestAsync(draft.Area, ct);
+                var published = await scope.ServiceProvider.GetRequiredService<AnalysisPublishing>().LatestAsync(draft.Area, ct, draft.Priority);
                 result = AnalysisJson.Of(draft, published.GetValueOrDefault(draft.Priority));
             }
             catch (BadParameterException e)

@@ -28,7 +28,7 @@ public sealed class AnalysisController(AnalysisService drafts, AnalysisPublishin
         if (string.IsNullOrWhiteSpace(area)) throw Data.Reporting.BadParameterException.Missing("area", "area: give a borough, e.g. area=Kensington and Chelsea.");
         var window = AnalysisWindows.Parse(year, toMonth, from, to, clock, ("year", "toMonth", "from", "to"));
         var draft = await drafts.DraftAsync(code, area, window, ct);
-        var published = await publishing.LatestAsync(draft.Area, ct);
+        var published = await publishing.LatestAsync(draft.Area, ct, draft.Priority);
         return new JsonResult(AnalysisJson.Of(draft, published.GetValueOrDefault(draft.Priority)), PortalJson.Options);
     }
 }

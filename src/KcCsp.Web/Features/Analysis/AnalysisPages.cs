@@ -23,7 +23,7 @@ public sealed class AnalysisPages(AnalysisService drafts, AnalysisPublishing pub
 {
     public async Task<PriorityAnalysisView> ForPriorityPageAsync(string priority, string area, Period window, bool withDraft, CancellationToken ct)
     {
-        var published = (await publishing.LatestAsync(area, ct)).GetValueOrDefault(priority);
+        var published = (await publishing.LatestAsync(area, ct, priority)).GetValueOrDefault(priority);
         if (!withDraft) return new PriorityAnalysisView(priority, area, published, null, null, window);
         var (draft, refusal) = await TryDraftAsync(priority, area, window, ct);
         return new PriorityAnalysisView(priority, area, published, draft, refusal, window);
@@ -35,7 +35,7 @@ public sealed class AnalysisPages(AnalysisService drafts, AnalysisPublishing pub
     public async Task<AnalysisEditView> EditAsync(string priority, string priorityTitle, string area, Period window, string? text, CancellationToken ct)
     {
         var (draft, refusal) = await TryDraftAsync(priority, area, window, ct);
-        var published = (await publishing.LatestAsync(area, ct)).GetValueOrDefault(priority);
+        var published = (await publishing.LatestAsync(area, ct, priority)).GetValueOrDefault(priority);
         var history = await publishing.HistoryAsync(priority, area, ct);
         return new AnalysisEditView(priority, priorityTitle, area, window, draft, refusal, published, history, text ?? draft?.Text ?? "");
     }
