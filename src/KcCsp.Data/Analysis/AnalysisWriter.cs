@@ -81,9 +81,12 @@ internal static class AnalysisWriter
         else
         {
             var shown = facts.Add(m.Unit == MeasureUnit.Count ? "count" : "value", m.Name, m.Code, null, window, current.Value, Value(m, current.Value), source);
-            yield return m.Unit == MeasureUnit.Count
+            // Offences only where the MPS's recorded crime is counted; analysts' counts may be incidents or people.
+            yield return m.Unit == MeasureUnit.Count && m.Source == MeasureSource.CrimeExtract
                 ? $"There were {shown} {name} offences recorded in {area} {Between(window)}."
-                : $"{m.Name} was {shown} in {area} {Between(window)}.";
+                : m.Unit == MeasureUnit.Count
+                    ? $"{m.Name} stood at {shown} in {area} {Between(window)}."
+                    : $"{m.Name} was {shown} in {area} {Between(window)}.";
         }
 
         // 2. Its parts, as shares of it.
@@ -147,7 +150,9 @@ internal static class AnalysisWriter
                 var status = row.Evaluation.Status;
                 parts5.Add($"{(parts5.Count > 0 ? "against" : "Against")} its target for {year} ({target.AsPrinted}) it is {TargetStatusText.Word(status)}");
             }
-            if (row.Target is null) parts5.Add($"{(parts5.Count > 0 ? "no" : "No")} target is set for {name} in {year}");
+            if (row.Target is null && row.Current is { Source: FigureSource.Published, PublishedStatus: { } printed } && printed != TargetStatus.NoTarget)
+                parts5.Add($"{(parts5.Count > 0 ? "the" : "The")} plan recorded its target for {year} as {TargetStatusText.Word(printed)}");
+            else if (row.Target is null) parts5.Add($"{(parts5.Count > 0 ? "no" : "No")} target is set for {name} in {year}");
             yield return string.Join("; ", parts5) + ".";
         }
 
