@@ -103,7 +103,7 @@ internal static class AnalysisWriter
                     $"computed: F{valueId} ÷ {name} ({Count(current.Value)})");
                 listed.Add(listed.Count == 0 ? $"{shareShown} were {Lower(p.Name)} ({value})" : $"{shareShown} {Lower(p.Name)} ({value})");
             }
-            yield return $"{(f.PartsAreCategories ? "By the MPS's categories, of these offences" : "Of these offences")}, {Listed(listed)}.";
+            yield return $"{(f.PartsAreCategories ? "Of these offences, by the MPS's categories" : "Of these offences")}, {Listed(listed)}.";
         }
 
         // 3. Against the same months a year earlier.
@@ -111,12 +111,13 @@ internal static class AnalysisWriter
         if (row.Previous is { } previous && row.ChangePercent is { } change)
         {
             var before = facts.Add(m.Unit == MeasureUnit.Count ? "count" : "value", m.Name, m.Code, null, previousWindow, previous.Value, Value(m, previous.Value), AnalysisFacts.SourceOf(previous));
-            var changeShown = facts.Add("change", $"{m.Name}: change on the same months a year earlier", m.Code, null, window, change, Percent(Math.Abs(change)),
-                "computed: (this window − the same months a year earlier) ÷ the same months a year earlier");
             var direction = change > 0 ? "rose" : change < 0 ? "fell" : null;
             var sentence = direction is null
                 ? $"Compared with the same months a year earlier ({previousWindow.Describe()}), {name} was unchanged at {before}"
-                : $"Compared with the same months a year earlier ({previousWindow.Describe()}), {name} {direction} by {changeShown}, from {before} to {Value(m, current.Value)}";
+                : $"Compared with the same months a year earlier ({previousWindow.Describe()}), {name} {direction} by " +
+                  facts.Add("change", $"{m.Name}: change on the same months a year earlier", m.Code, null, window, change, Percent(Math.Abs(change)),
+                      "computed: (this window − the same months a year earlier) ÷ the same months a year earlier") +
+                  $", from {before} to {Value(m, current.Value)}";
             yield return sentence + Significance(row.Significance, m, window, facts) + ".";
 
             // 4. Its largest rises and falls.
