@@ -1,5 +1,6 @@
 using KcCsp.Data.People;
 using KcCsp.Data.Importing;
+using KcCsp.Data.Analysis;
 using KcCsp.Data.Reporting;
 using KcCsp.Data.Seed;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +72,7 @@ public static class DatabaseSetup
         services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddAnalytics(configuration);
+        services.AddAnalysis();
         services.AddPeopleData();
         return services;
     }

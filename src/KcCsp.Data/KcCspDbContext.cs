@@ -31,6 +31,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataVersion> DataVersions => Set<DataVersion>();
+    public DbSet<AnalysisPublication> AnalysisPublications => Set<AnalysisPublication>();
 
     /// <summary>The audit entries of the <see cref="UnitOfWork"/> running on this context, if one is.</summary>
     internal AuditSession? Audit { get; set; }

@@ -64,6 +64,7 @@ public static class PortalSetup
         builder.Services.AddControllersWithViews();
         builder.AddDeployment();
         builder.Services.AddScoped<DashboardService>();
+        builder.Services.AddScoped<Features.Analysis.AnalysisPages>();
         ReportPageCache.AddTo(builder.Services, builder.Configuration);
         SignedInActor.AddTo(builder.Services);
         builder.AddPeople();

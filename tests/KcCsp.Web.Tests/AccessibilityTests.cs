@@ -71,6 +71,7 @@ public sealed class AccessibilityTests
                  {
                      "/figures", "/figures/upload", "/targets", "/targets/1/edit", "/measures", "/measures/1/edit", "/peer-groups",
                      "/peer-groups/1/edit", "/imports", "/imports/1", "/categories", "/actions/new", "/actions/1/edit",
+                     "/priorities/serious-acquisitive-crime?year=2009/10&toMonth=5", "/priorities/serious-acquisitive-crime/analysis?from=2009-04&to=2009-05",
                  })
             violations.AddRange(await ViolationsAsync(analyst, baseUrl, path));
 

@@ -36,6 +36,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("ANY /error/{status:int?}", "/error/418", Anyone, Ok: 418),
         new("GET /", "/", SignedIn),
         new("GET /priorities/{code}", "/priorities/domestic-violence", SignedIn),
+        new("GET /priorities/{code}/analysis", "/priorities/domestic-violence/analysis", Analysts),
+        new("POST /priorities/{code}/analysis", "/priorities/domestic-violence/analysis", Analysts, Ok: 400),
         new("GET /actions/{id:int}", "/actions/1", SignedIn),
         new("POST /actions/{id:int}/updates", "/actions/999999/updates", ProgressUpdaters, Ok: 404),
         new("GET /my-actions", "/my-actions", SignedIn),
@@ -102,6 +104,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("GET /api/measures/{code}/spc", "/api/measures/total-notifiable-offences/spc?area=Kensington%20and%20Chelsea&from=2009-04&to=2009-04", SignedIn, Ok: 400),
         new("GET /api/measures/{code}/rolling-12", "/api/measures/total-notifiable-offences/rolling-12?area=Kensington%20and%20Chelsea&to=2010-01", SignedIn),
         new("GET /api/actions", "/api/actions", SignedIn),
+        // A draft is for analysts; the board reads what is published. Drafted here from the plan's published figures.
+        new("GET /api/priorities/{code}/narrative", "/api/priorities/serious-acquisitive-crime/narrative?area=Kensington%20and%20Chelsea&from=2009-04&to=2010-01", Analysts),
         new("GET /api/{**rest}", "/api/no-such-thing", SignedIn, Ok: 404),
         new("GET /openapi/{documentName}.json", "/openapi/v1.json", SignedIn),
     ];

@@ -84,6 +84,55 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.ToTable("ActionUpdates");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DraftText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("From")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PriorityId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("To")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("PriorityId", "AreaId", "PublishedAt");
+
+                    b.ToTable("AnalysisPublications");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -1247,6 +1296,25 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Navigation("Action");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Priority", "Priority")
+                        .WithMany()
+                        .HasForeignKey("PriorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("Priority");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>

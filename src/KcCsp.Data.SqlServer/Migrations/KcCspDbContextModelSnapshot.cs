@@ -84,6 +84,55 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.ToTable("ActionUpdates");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("DraftText")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("From")
+                        .HasColumnType("int");
+
+                    b.Property<int>("PriorityId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("To")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("PriorityId", "AreaId", "PublishedAt");
+
+                    b.ToTable("AnalysisPublications");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -1248,6 +1297,25 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.Navigation("Action");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Priority", "Priority")
+                        .WithMany()
+                        .HasForeignKey("PriorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("Priority");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>

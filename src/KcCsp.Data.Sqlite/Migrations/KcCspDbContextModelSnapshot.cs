@@ -77,6 +77,53 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("ActionUpdates");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DraftText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PriorityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AreaId");
+
+                    b.HasIndex("PriorityId", "AreaId", "PublishedAt");
+
+                    b.ToTable("AnalysisPublications");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -1199,6 +1246,25 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Navigation("Action");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.AnalysisPublication", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Area", "Area")
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.Priority", "Priority")
+                        .WithMany()
+                        .HasForeignKey("PriorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Area");
+
+                    b.Navigation("Priority");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.ApiToken", b =>

@@ -358,6 +358,9 @@ internal sealed class ReportInputs
         return months.Any(m => m.Value is not null || m.PreviousValue is not null) ? months : [];
     }
 
+    /// <summary>The XmR chart beside any window (no target read: a window need not be a financial year), for the drafted analysis.</summary>
+    public SpcChart? SpcOf(Measure measure, Period period) => Spc(measure, period, null);
+
     /// <summary>The XmR chart of the period (see <see cref="SpcCharts.ForPeriod"/>) from the area's monthly values.</summary>
     private SpcChart? Spc(Measure measure, Period period, Target? target)
     {

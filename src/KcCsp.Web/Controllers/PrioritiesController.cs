@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.OutputCaching;
 using KcCsp.Data.Reporting;
 using KcCsp.Web.Features;
+using KcCsp.Web.Features.Analysis;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KcCsp.Web.Controllers;
 
-public sealed class PrioritiesController(DashboardService dashboard, ReportingPeriods periods) : Controller
+public sealed class PrioritiesController(DashboardService dashboard, ReportingPeriods periods, AnalysisPages analysis) : Controller
 {
     [HttpGet("/priorities/{code}")]
     [OutputCache(PolicyName = ReportPageCache.PolicyName)]
@@ -16,6 +17,9 @@ public sealed class PrioritiesController(DashboardService dashboard, ReportingPe
         try { period = await periods.ResolveAsync(year, toMonth, baselineTo, ct); }
         catch (BadParameterException e) { return HomeController.BadPeriod(this, e); }
         var model = await dashboard.PriorityAsync(code, period, ct);
-        return model is null ? NotFound() : View(model);
+        if (model is null) return NotFound();
+        // Board members read only what analysts published; analysts see the draft for the page's period beside it.
+        var withDraft = User.IsInRole(KcCsp.Data.Model.Roles.Analyst);
+        return View(model with { Analysis = await analysis.ForPriorityPageAsync(code, model.Plan.Area, period.Periods.Current, withDraft, ct) });
     }
 }

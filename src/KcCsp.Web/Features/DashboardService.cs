@@ -52,7 +52,11 @@ public sealed record ReviewView(string FinancialYear, string Heading, IReadOnlyL
 public sealed record PriorityViewModel(
     PlanHeader Plan, string Code, string Title, string Aim, string Introduction, IReadOnlyList<string> Narrative,
     IReadOnlyList<MeasureRow> Rows, IReadOnlyList<ChartView> Charts, IReadOnlyList<TargetRow> Targets, IReadOnlyList<ReviewView> Reviews,
-    IReadOnlyList<IGrouping<string, ActionView>> ActionsByTheme);
+    IReadOnlyList<IGrouping<string, ActionView>> ActionsByTheme)
+{
+    /// <summary>The published "what our data tells us" and, for analysts, the draft beside it.</summary>
+    public Analysis.PriorityAnalysisView? Analysis { get; init; }
+}
 
 /// <summary>The board's pages: views of the one typed <see cref="PlanReport"/>, never numbers of their own.</summary>
 public sealed class DashboardService(ReportService reports)

@@ -8,7 +8,7 @@ namespace KcCsp.Web.Features.BoardPack;
 /// The board pack for a period: the plan's typed report (every priority's rows, targets and actions, the measures
 /// across the partnership), the monthly series and the stored figures behind it all.
 /// </summary>
-public sealed class BoardPackService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, TimeProvider clock)
+public sealed class BoardPackService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, Data.Analysis.AnalysisPublishing analyses, TimeProvider clock)
 {
     public async Task<BoardPack> BuildAsync(ReportingPeriod period, CancellationToken ct = default)
     {
@@ -32,7 +32,9 @@ public sealed class BoardPackService(PlanCatalog plan, ReportService reports, Mo
             .ToList();
         var cover = new PackCover(report.Plan.Title, report.Plan.Partnership, report.Plan.Years, area.Name, period,
             periods.Current.Describe(), periods.Previous.Describe(), clock.GetLocalNow(), sources);
+        var published = await analyses.LatestAsync(area.Name, ct);
         return new BoardPack(cover, report.Priorities.Select(p => new PackPriority(p.Code, p.Title, p.Aim, p.Rows,
-            p.Targets.Select(TargetRow.Of).ToList(), p.Actions.Select(ActionView.Of).ToList())).ToList(), report.PartnershipMeasures, series, figures);
+            p.Targets.Select(TargetRow.Of).ToList(), p.Actions.Select(ActionView.Of).ToList()) { Analysis = published.GetValueOrDefault(p.Code) }).ToList(),
+            report.PartnershipMeasures, series, figures);
     }
 }

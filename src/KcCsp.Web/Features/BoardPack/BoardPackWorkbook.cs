@@ -145,6 +145,20 @@ public static class BoardPackWorkbook
         }
 
         row += 2;
+        Title(sheet.Cell(row, 1), "What our data tells us", 12);
+        if (priority.Analysis is { } analysis)
+        {
+            if (analysis.FiguresChanged)
+                Text(sheet.Cell(++row, 1), $"The figures have changed since this was published: today's draft for {analysis.Window.Describe()} no longer matches the one it was written from.");
+            foreach (var paragraph in analysis.Paragraphs) Text(sheet.Cell(++row, 1), paragraph);
+            Text(sheet.Cell(++row, 1), $"Published {analysis.PublishedAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)} by {analysis.PublishedBy}, for {analysis.Window.Describe()}.");
+        }
+        else
+        {
+            Text(sheet.Cell(++row, 1), "No analysis has been published for this priority yet.");
+        }
+
+        row += 2;
         Title(sheet.Cell(row, 1), "Targets", 12);
         row++;
         HeaderRow(sheet, row, "Measure", "Year", "Target as printed", "Read as", "Set");
