@@ -27,6 +27,8 @@ public sealed record HotspotTable
     public required string MeasureCode { get; init; }
     public required string MeasureName { get; init; }
     public required string Area { get; init; }
+    /// <summary>The area's ONS code, where it has one (the map's boundaries are found by it).</summary>
+    public string? AreaCode { get; init; }
     public required SmallAreaKind Level { get; init; }
     public required LikeForLike Periods { get; init; }
     public required IReadOnlyList<Hotspot> SmallAreas { get; init; }
@@ -114,7 +116,7 @@ public sealed class Hotspots(KcCspDbContext db)
         var missing = periods.Previous.Months.Concat(periods.Current.Months).Where(m => !authoritative.ContainsKey(m)).ToList();
         return new HotspotTable
         {
-            MeasureCode = measure.Code, MeasureName = measure.Name, Area = area.Name, Level = level, Periods = periods, SmallAreas = rows,
+            MeasureCode = measure.Code, MeasureName = measure.Name, Area = area.Name, AreaCode = area.Code, Level = level, Periods = periods, SmallAreas = rows,
             Total = total, PreviousTotal = rows.Any(r => r.LikeForLike) ? rows.Sum(r => r.Previous ?? 0) : null,
             Imports = importIds.OrderDescending().ToList(), MissingMonths = missing,
         };
