@@ -69,6 +69,7 @@ public static class DatabaseSetup
         services.AddScoped<Planning.ManualFigureService>();
         services.AddScoped<Planning.PlanSettingsService>();
         services.AddScoped<PeerGroups.PeerGroupService>();
+        services.AddScoped<SmallAreas.Hotspots>();
         services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddAnalytics(configuration);

@@ -62,6 +62,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ImportAlias> ImportAliases => Set<ImportAlias>();
     public DbSet<ImportCoverage> ImportCoverages => Set<ImportCoverage>();
     public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
+    public DbSet<SmallArea> SmallAreas => Set<SmallArea>();
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
     public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 

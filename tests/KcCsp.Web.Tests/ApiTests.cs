@@ -156,11 +156,15 @@ public sealed class ApiTests : IAsyncLifetime
         paths.Should().BeEquivalentTo(
             "/api/priorities", "/api/priorities/{code}", "/api/priorities/{code}/actions", "/api/measures", "/api/measures/{code}",
             "/api/measures/{code}/comparison", "/api/measures/{code}/series", "/api/measures/{code}/spc", "/api/measures/{code}/rolling-12", "/api/actions",
-            "/api/priorities/{code}/narrative");
+            "/api/priorities/{code}/narrative", "/api/measures/{code}/hotspots");
         var narrative = doc.RootElement.GetProperty("paths").GetProperty("/api/priorities/{code}/narrative").GetProperty("get");
         narrative.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
             .Should().BeEquivalentTo("code", "area", "year", "toMonth", "from", "to");
         doc.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("AnalysisJson", out _).Should().BeTrue();
+        var hotspots = doc.RootElement.GetProperty("paths").GetProperty("/api/measures/{code}/hotspots").GetProperty("get");
+        hotspots.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
+            .Should().BeEquivalentTo("code", "area", "year", "toMonth", "level");
+        doc.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("HotspotsJson", out _).Should().BeTrue();
         var comparison = doc.RootElement.GetProperty("paths").GetProperty("/api/measures/{code}/comparison").GetProperty("get");
         comparison.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
             .Should().BeEquivalentTo("code", "area", "year", "toMonth");

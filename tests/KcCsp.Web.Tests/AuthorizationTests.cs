@@ -102,6 +102,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("GET /api/measures/{code}/comparison", "/api/measures/domestic-violence/comparison?area=Kensington%20and%20Chelsea&year=2009/10&toMonth=1", SignedIn),
         new("GET /api/measures/{code}/series", "/api/measures/domestic-violence/series?area=Kensington%20and%20Chelsea&from=2009-04&to=2010-01", SignedIn),
         new("GET /api/measures/{code}/spc", "/api/measures/total-notifiable-offences/spc?area=Kensington%20and%20Chelsea&from=2009-04&to=2009-04", SignedIn, Ok: 400),
+        new("GET /api/measures/{code}/hotspots", "/api/measures/total-notifiable-offences/hotspots?area=Kensington%20and%20Chelsea&year=2009/10&toMonth=1", SignedIn, Ok: 400),
+        new("GET /measures/{code}/hotspots.csv", "/measures/total-notifiable-offences/hotspots.csv?area=Kensington%20and%20Chelsea&year=2009/10&toMonth=1", SignedIn, Ok: 400),
         new("GET /api/measures/{code}/rolling-12", "/api/measures/total-notifiable-offences/rolling-12?area=Kensington%20and%20Chelsea&to=2010-01", SignedIn),
         new("GET /api/actions", "/api/actions", SignedIn),
         // A draft is for analysts; the board reads what is published. Drafted here from the plan's published figures.

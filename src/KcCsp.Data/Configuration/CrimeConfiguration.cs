@@ -117,3 +117,15 @@ internal sealed class ImportSourceStateConfiguration : IEntityTypeConfiguration<
         e.Property(s => s.LastOutcome).HasMaxLength(1000);
     }
 }
+
+internal sealed class SmallAreaConfiguration : IEntityTypeConfiguration<SmallArea>
+{
+    public void Configure(EntityTypeBuilder<SmallArea> e)
+    {
+        e.HasIndex(s => s.Code).IsUnique();
+        e.HasIndex(s => new { s.AreaId, s.Kind });
+        e.Property(s => s.Code).HasMaxLength(20);
+        e.Property(s => s.Name).HasMaxLength(200);
+        e.HasOne(s => s.Area).WithMany().HasForeignKey(s => s.AreaId);
+    }
+}

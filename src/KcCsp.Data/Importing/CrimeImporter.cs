@@ -134,6 +134,8 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         /// spellings of one key (the MPS's 2024 "PUBLIC FEAR, ALARM OR DISTRESS") are one category whose counts add up.</summary>
         public readonly Dictionary<string, (string Key, string Major, string Minor, long Total)> Spellings = [];
         public readonly SortedSet<int> Months = [];
+        /// <summary>Ward or LSOA codes, as first seen: name, area and line; and any other area the file puts them under.</summary>
+        public readonly Dictionary<string, SmallAreaSeen> SmallAreas = [];
         /// <summary>Long files: the (area key, month) pairs present. Wide files cover every area × month column.</summary>
         public readonly HashSet<(string Area, int Month)> Covered = [];
 
@@ -147,6 +149,18 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         {
             if (++ProblemCount <= ProblemCap) Problems.Add(problem);
         }
+    }
+
+    /// <summary>A small-area code as the file lists it (counts or not).</summary>
+    private sealed class SmallAreaSeen(string name, string areaKey, long line)
+    {
+        public string Name { get; } = name;
+        public string AreaKey { get; } = areaKey;
+        public long Line { get; } = line;
+        /// <summary>Other areas the file lists it under, with the first line of each (airport policing units share wards).</summary>
+        public Dictionary<string, long> OtherAreas { get; } = [];
+        /// <summary>The borough it lies in, once the areas are known.</summary>
+        public Area? Borough { get; set; }
     }
 
     /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
@@ -294,6 +308,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             await reading.DisposeAsync();
             batches.Dispose();
         }
+        if (layout.SmallAreaKind is { } kind) await PlaceSmallAreasAsync(scan, layout, kind, areasByKey, ct);
         if (scan.ProblemCount > 0) return (scan, load);
         // Areas and categories that only had zero counts still need their rows and ids.
         foreach (var (key, name) in scan.Areas)
@@ -441,6 +456,22 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var monthValues = new int[layout.MonthColumns.Count];
         var monthKeys = layout.MonthColumns.Select(m => m.Month.ToYyyyMm()).ToArray();
         var duplicates = new DuplicateRows(limits, layout.IsLong, latest);
+        (string? Code, string? AreaKey) lastSmall = (null, null);
+        // A small area's code, name and borough, checked once per run of rows (rows come grouped by small area).
+        void SeeSmallArea(string? code, string areaKey, long line)
+        {
+            if (code is null || (ReferenceEquals(code, lastSmall.Code) && ReferenceEquals(areaKey, lastSmall.AreaKey))) return;
+            lastSmall = (code, areaKey);
+            if (scan.SmallAreas.TryGetValue(code, out var seen))
+            {
+                if (seen.AreaKey != areaKey) seen.OtherAreas.TryAdd(areaKey, line);
+                return;
+            }
+            if (SmallAreaCodes.Problem(layout.SmallAreaKind!.Value, code) is { } problem) scan.Problem(line, layout.SmallAreaColumn, layout, problem);
+            var name = layout.SmallAreaNameColumn is { } nameColumn ? table[nameColumn].Trim() : code;
+            if (name.Length > ExtractCells.MaxCategoryName) name = name[..ExtractCells.MaxCategoryName];
+            scan.SmallAreas[code] = new SmallAreaSeen(name.Length == 0 ? code : name.ToString(), areaKey, line);
+        }
         var unknownAreas = new List<string>();
         IReadOnlySet<string>? known = null;
         const int PendingAreas = 256;
@@ -515,6 +546,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 {
                     if (duplicates.Add(areaKey, spelling, smallCell, year, month, out var small) is { } repeated)
                         scan.Problem(line, null, layout, repeated);
+                    SeeSmallArea(small, areaKey, line);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
                     {
@@ -543,6 +575,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 string? small = null;
                 if (rowOk && duplicates.Add(areaKey, spelling, smallCell, 0, 0, out small) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
+                if (rowOk) SeeSmallArea(small, areaKey, line);
                 if (allOk && rowOk && rowTotal != 0)
                 {
                     for (var i = 0; i < monthValues.Length; i++)
@@ -607,7 +640,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         import.MonthCount = months.Count;
         import.AreaCount = scan.Areas.Count;
         import.CountsStored = load.Stored;
+        import.SmallAreaKind = layout.SmallAreaKind;
         await db.SaveChangesAsync(ct);
+        if (layout.SmallAreaKind is { } kind) await RecordSmallAreasAsync(scan, kind, months[0], months[^1], ct);
 
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -653,6 +688,58 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             return Task.CompletedTask;
         }, ct);
         return report;
+    }
+
+    /// <summary>
+    /// A ward or LSOA lies in one borough. A file may also list it under a policing unit that is not a borough (the MPS
+    /// lists Heathrow Villages under both Hillingdon and "Aviation Security (SO18)"): its borough is the one borough it
+    /// is listed under. Two boroughs in one file, or a borough other than the one earlier imports placed it in, is refused.
+    /// </summary>
+    private async Task PlaceSmallAreasAsync(ExtractScan scan, ExtractLayout layout, SmallAreaKind kind, Dictionary<string, Area> areasByKey, CancellationToken ct)
+    {
+        var known = await db.SmallAreas.AsNoTracking().Where(s => s.Kind == kind).Select(s => new { s.Code, s.AreaId }).ToDictionaryAsync(s => s.Code, s => s.AreaId, ct);
+        var areaNames = areasByKey.Values.DistinctBy(a => a.Id).ToDictionary(a => a.Id, a => a.Name);
+        var word = SmallAreaCodes.Word(kind);
+        foreach (var (code, seen) in scan.SmallAreas)
+        {
+            var places = seen.OtherAreas.Select(o => (Key: o.Key, Line: o.Value)).Prepend((Key: seen.AreaKey, Line: seen.Line))
+                .Select(p => (Area: areasByKey.GetValueOrDefault(p.Key), p.Line)).Where(p => p.Area is not null).ToList();
+            var boroughs = places.Where(p => p.Area!.Kind == AreaKind.Borough).DistinctBy(p => p.Area!.Id).ToList();
+            if (boroughs.Count > 1)
+            {
+                scan.Problem(boroughs[1].Line, layout.SmallAreaColumn, layout,
+                    $"The {word} {code} ({seen.Name}) is under two boroughs: {boroughs[0].Area!.Name} (line {boroughs[0].Line}) and {boroughs[1].Area!.Name} (line {boroughs[1].Line}). A {word} lies in one borough.");
+                continue;
+            }
+            var borough = boroughs.Count == 1 ? boroughs[0].Area : places.FirstOrDefault().Area;
+            if (borough is null) continue;
+            if (known.TryGetValue(code, out var knownArea) && knownArea != borough.Id && borough.Kind == AreaKind.Borough)
+            {
+                scan.Problem(boroughs[0].Line, layout.SmallAreaColumn, layout,
+                    $"The {word} {code} ({seen.Name}) is in {areaNames.GetValueOrDefault(knownArea, "another borough")} in earlier imports; this file puts it under {borough.Name}.");
+                continue;
+            }
+            seen.Borough = borough;
+        }
+    }
+
+    /// <summary>The file's wards or LSOAs kept with their names and boroughs; the months they are known for widened.</summary>
+    private async Task RecordSmallAreasAsync(ExtractScan scan, SmallAreaKind kind, YearMonth first, YearMonth last, CancellationToken ct)
+    {
+        var existing = await db.SmallAreas.Where(s => s.Kind == kind).ToDictionaryAsync(s => s.Code, ct);
+        foreach (var (code, seen) in scan.SmallAreas)
+        {
+            if (seen.Borough is null) continue;
+            if (!existing.TryGetValue(code, out var area))
+            {
+                db.SmallAreas.Add(new SmallArea { Code = code, Name = seen.Name, Kind = kind, AreaId = seen.Borough.Id, FirstMonth = first, LastMonth = last });
+                continue;
+            }
+            if (last >= area.LastMonth) area.Name = seen.Name;
+            if (first < area.FirstMonth) area.FirstMonth = first;
+            if (last > area.LastMonth) area.LastMonth = last;
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

@@ -14,6 +14,10 @@ public sealed record ExtractLayout
     public required int MinorColumn { get; init; }
     /// <summary>LSOA or ward code, where the file is finer than boroughs.</summary>
     public int? SmallAreaColumn { get; init; }
+    /// <summary>What the small-area codes are (from the column's name), where there are any.</summary>
+    public Model.SmallAreaKind? SmallAreaKind { get; init; }
+    /// <summary>The ward or LSOA name (WardName, LSOA Name), where the file has one.</summary>
+    public int? SmallAreaNameColumn { get; init; }
     /// <summary>Wide files: the month each month column holds.</summary>
     public IReadOnlyList<(int Column, YearMonth Month)> MonthColumns { get; init; } = [];
     public int? ValueColumn { get; init; }
@@ -30,6 +34,8 @@ public sealed record ExtractLayout
     private static readonly string[] MajorNames = ["major category", "majortext", "group", "major_category"];
     private static readonly string[] MinorNames = ["minor category", "minortext", "subgroup", "minor_category"];
     private static readonly string[] SmallAreaNames = ["lsoa code", "lsoa_code", "wardcode", "ward code"];
+    private static readonly string[] WardCodeNames = ["wardcode", "ward code"];
+    private static readonly string[] SmallAreaNameNames = ["wardname", "ward name", "lsoa name", "lsoa_name"];
 
     /// <summary>The earliest month an extract may hold: MPS extracts start in 2008; anything before 2000 is a mistake.</summary>
     public static readonly YearMonth EarliestMonth = new(2000, 1);
@@ -68,6 +74,7 @@ public sealed record ExtractLayout
         var major = Find(MajorNames, "major category");
         var minor = Find(MinorNames, "minor category");
         var small = Find(SmallAreaNames, "small-area code");
+        var smallName = Find(SmallAreaNameNames, "small-area name");
         var value = Find(["value"], "value");
         var year = Find(["year"], "year");
         var month = Find(["month"], "month");
@@ -117,6 +124,8 @@ public sealed record ExtractLayout
         return new ExtractLayout
         {
             AreaColumn = area!.Value, MajorColumn = major!.Value, MinorColumn = minor!.Value, SmallAreaColumn = small,
+            SmallAreaKind = small is { } sc ? (WardCodeNames.Contains(keys[sc]) ? Model.SmallAreaKind.Ward : Model.SmallAreaKind.Lsoa) : null,
+            SmallAreaNameColumn = small is null ? null : smallName,
             MonthColumns = isLong ? [] : months, ValueColumn = isLong ? value : null, YearColumn = isLong ? year : null,
             MonthColumn = isLong ? month : null, Description = description, Header = header,
         };

@@ -73,6 +73,8 @@ public class CrimeImport
     public string? RolledBackBy { get; set; }
     /// <summary>The import report (summary, revisions, unmapped categories) as JSON.</summary>
     public string ReportJson { get; set; } = "{}";
+    /// <summary>Wards or LSOAs where the file is finer than boroughs: its counts are then also the small areas' counts.</summary>
+    public SmallAreaKind? SmallAreaKind { get; set; }
 }
 
 /// <summary>How much of an import fell under each category name: what the unmapped-categories banner reads, so that

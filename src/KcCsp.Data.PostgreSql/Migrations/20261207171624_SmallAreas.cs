@@ -1,0 +1,68 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace KcCsp.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class SmallAreas : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SmallAreaKind",
+                table: "CrimeImports",
+                type: "character varying(40)",
+                maxLength: 40,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "SmallAreas",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AreaId = table.Column<int>(type: "integer", nullable: false),
+                    FirstMonth = table.Column<int>(type: "integer", nullable: false),
+                    LastMonth = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmallAreas", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SmallAreas_Areas_AreaId",
+                        column: x => x.AreaId,
+                        principalTable: "Areas",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmallAreas_AreaId_Kind",
+                table: "SmallAreas",
+                columns: new[] { "AreaId", "Kind" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SmallAreas_Code",
+                table: "SmallAreas",
+                column: "Code",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SmallAreas");
+
+            migrationBuilder.DropColumn(
+                name: "SmallAreaKind",
+                table: "CrimeImports");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using KcCsp.Data.Model;
+using KcCsp.Data.Reporting;
+using KcCsp.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace KcCsp.Data.SmallAreas;
+
+/// <summary>One ward's (or LSOA's) part of a measure: this period, the same months a year earlier, and what follows.</summary>
+public sealed record Hotspot
+{
+    public required string Code { get; init; }
+    public required string Name { get; init; }
+    public long Value { get; init; }
+    /// <summary>Null when there is no like-for-like: the code is not in the files of the earlier months (a new ward).</summary>
+    public long? Previous { get; init; }
+    public decimal? ChangePercent { get; init; }
+    /// <summary>The Poisson means test of the two counts (95%), where both exist.</summary>
+    public SignificanceResult? Significance { get; init; }
+    /// <summary>Share of the borough's total of the small areas this period, in per cent.</summary>
+    public decimal SharePercent { get; init; }
+    public bool LikeForLike => Previous is not null;
+}
+
+/// <summary>A measure's small areas in one borough and period, largest first, and where every figure came from.</summary>
+public sealed record HotspotTable
+{
+    public required string MeasureCode { get; init; }
+    public required string MeasureName { get; init; }
+    public required string Area { get; init; }
+    /// <summary>The area's ONS code, where it has one (the map's boundaries are found by it).</summary>
+    public string? AreaCode { get; init; }
+    public required SmallAreaKind Level { get; init; }
+    public required LikeForLike Periods { get; init; }
+    public required IReadOnlyList<Hotspot> SmallAreas { get; init; }
+    /// <summary>The small areas' total this period and a year earlier (of those with like-for-like figures for the latter).</summary>
+    public long Total { get; init; }
+    public long? PreviousTotal { get; init; }
+    /// <summary>The imports whose small-area counts these are, newest first.</summary>
+    public required IReadOnlyList<int> Imports { get; init; }
+    /// <summary>Months of either period no small-area file covers (the table is then partial, and says so).</summary>
+    public required IReadOnlyList<YearMonth> MissingMonths { get; init; }
+}
+
+/// <summary>The measure has no small-area counts for the area and period asked: nothing to rank.</summary>
+public sealed class NoSmallAreaDataException(string message) : BadParameterException("measure", message, "There are no small-area figures for this measure, area and period.");
+
+/// <summary>
+/// Hotspots: a crime measure's counts by ward or LSOA, read from the stored counts of the newest applied import of that
+/// kind covering each borough-month (borough files carry no small areas, so a borough file imported later does not
+/// hide them). Computed on demand in three queries, for one borough: its small areas, the authoritative import of each
+/// month, and the counts of those imports for that borough and those months.
+/// </summary>
+public sealed class Hotspots(KcCspDbContext db)
+{
+    public async Task<HotspotTable> ForAsync(string measureCode, string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
+    {
+        var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) ?? throw new UnknownAreaException(areaName);
+        var measure = await db.Measures.AsNoTracking().SingleOrDefaultAsync(m => m.Code == measureCode, ct) ?? throw new UnknownMeasureException(measureCode);
+        var word = SmallAreaCodes.Word(level);
+        if (measure.Source != MeasureSource.CrimeExtract)
+            throw new NoSmallAreaDataException($"{measure.Name} is not counted from crime extracts: it has no {word} figures.");
+        var periods = period.Periods;
+        var (first, last) = (periods.Previous.From, periods.Current.To);
+
+        var covering = await (from k in db.ImportCoverages
+                              join i in db.CrimeImports on k.ImportId equals i.Id
+                              where k.AreaId == area.Id && i.Status == ImportStatus.Applied && i.SmallAreaKind == level && k.Month >= first && k.Month <= last
+                              select new { k.Month, k.ImportId }).ToListAsync(ct);
+        var authoritative = covering.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Max(c => c.ImportId));
+        if (!periods.Current.Months.Any(authoritative.ContainsKey))
+            throw new NoSmallAreaDataException($"No {word}-level file covers {area.Name} for {periods.Current.Describe()}: import an MPS {word}-level release to see where {measure.Name.ToLowerInvariant()} is.");
+        var importIds = authoritative.Values.Distinct().ToList();
+
+        // The measure's category names: every name for total notifiable offences, else those mapped to its categories.
+        var aliasIds = measure.Code == Seed.CategorySeeder.AllCategoriesMeasure
+            ? null
+            : await (from a in db.CategoryAliases
+                     join mc in db.MeasureCategories on a.CategoryId equals mc.CategoryId
+                     where mc.MeasureId == measure.Id
+                     select a.Id).ToListAsync(ct);
+        var counts = db.CrimeCounts.AsNoTracking()
+            .Where(c => importIds.Contains(c.ImportId) && c.AreaId == area.Id && c.SmallAreaCode != null && c.Month >= first && c.Month <= last);
+        if (aliasIds is not null) counts = counts.Where(c => aliasIds.Contains(c.AliasId));
+        var sums = await counts.GroupBy(c => new { c.ImportId, c.SmallAreaCode, c.Month })
+            .Select(g => new { g.Key.ImportId, g.Key.SmallAreaCode, g.Key.Month, Total = g.Sum(c => (long)c.Count) }).ToListAsync(ct);
+
+        var smallAreas = await db.SmallAreas.AsNoTracking().Where(s => s.AreaId == area.Id && s.Kind == level).ToListAsync(ct);
+        var current = new Dictionary<string, long>();
+        var previous = new Dictionary<string, long>();
+        foreach (var s in sums)
+        {
+            // Only the authoritative import's counts for each month: an older release's counts of the same month are history.
+            if (authoritative.GetValueOrDefault(s.Month) != s.ImportId) continue;
+            var into = periods.Current.Contains(s.Month) ? current : periods.Previous.Contains(s.Month) ? previous : null;
+            if (into is null) continue;
+            into[s.SmallAreaCode!] = into.GetValueOrDefault(s.SmallAreaCode!) + s.Total;
+        }
+        // A small area compares like with like when the files of the earlier months list its code (with or without counts).
+        var previousCovered = periods.Previous.Months.All(authoritative.ContainsKey);
+        bool Comparable(SmallArea a) => previousCovered && a.FirstMonth <= periods.Previous.From && a.LastMonth >= periods.Previous.To;
+        var listed = smallAreas.Where(a => a.LastMonth >= periods.Current.From && a.FirstMonth <= periods.Current.To || current.ContainsKey(a.Code)).ToList();
+        var total = listed.Sum(a => current.GetValueOrDefault(a.Code));
+        var rows = listed.Select(a =>
+        {
+            var value = current.GetValueOrDefault(a.Code);
+            long? before = Comparable(a) ? previous.GetValueOrDefault(a.Code) : null;
+            return new Hotspot
+            {
+                Code = a.Code, Name = a.Name, Value = value, Previous = before,
+                ChangePercent = before is { } b ? Change.Percent(value, b) : null,
+                Significance = before is { } p && (p > 0 || value > 0) ? PoissonMeansTest.Test(p, value) : null,
+                SharePercent = total == 0 ? 0 : Change.RoundHalfAwayFromZero(100m * value / total, 1),
+            };
+        }).OrderByDescending(h => h.Value).ThenBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList();
+
+        var missing = periods.Previous.Months.Concat(periods.Current.Months).Where(m => !authoritative.ContainsKey(m)).ToList();
+        return new HotspotTable
+        {
+            MeasureCode = measure.Code, MeasureName = measure.Name, Area = area.Name, AreaCode = area.Code, Level = level, Periods = periods, SmallAreas = rows,
+            Total = total, PreviousTotal = rows.Any(r => r.LikeForLike) ? rows.Sum(r => r.Previous ?? 0) : null,
+            Imports = importIds.OrderDescending().ToList(), MissingMonths = missing,
+        };
+    }
+}
