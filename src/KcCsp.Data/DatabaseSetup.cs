@@ -70,6 +70,7 @@ public static class DatabaseSetup
         services.AddScoped<Planning.PlanSettingsService>();
         services.AddScoped<PeerGroups.PeerGroupService>();
         services.AddScoped<SmallAreas.Hotspots>();
+        services.AddScoped<SmallAreas.WardPopulationImporter>();
         services.AddCrimeImporting(provider);
         services.AddOptions<Importing.ExtractLimits>().Bind(configuration.GetSection(Importing.ExtractLimits.Section));
         services.AddAnalytics(configuration);

@@ -63,6 +63,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ImportCoverage> ImportCoverages => Set<ImportCoverage>();
     public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
     public DbSet<SmallArea> SmallAreas => Set<SmallArea>();
+    public DbSet<SmallAreaPopulation> SmallAreaPopulations => Set<SmallAreaPopulation>();
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
     public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 

@@ -1119,6 +1119,38 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.ToTable("SmallAreas");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.SmallAreaPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code", "Year")
+                        .IsUnique();
+
+                    b.ToTable("SmallAreaPopulations");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Target", b =>
                 {
                     b.Property<int>("Id")

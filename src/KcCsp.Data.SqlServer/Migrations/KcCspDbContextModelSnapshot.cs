@@ -1119,6 +1119,38 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.ToTable("SmallAreas");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.SmallAreaPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code", "Year")
+                        .IsUnique();
+
+                    b.ToTable("SmallAreaPopulations");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Target", b =>
                 {
                     b.Property<int>("Id")

@@ -1075,6 +1075,36 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("SmallAreas");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.SmallAreaPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code", "Year")
+                        .IsUnique();
+
+                    b.ToTable("SmallAreaPopulations");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Target", b =>
                 {
                     b.Property<int>("Id")

@@ -129,3 +129,13 @@ internal sealed class SmallAreaConfiguration : IEntityTypeConfiguration<SmallAre
         e.HasOne(s => s.Area).WithMany().HasForeignKey(s => s.AreaId);
     }
 }
+
+internal sealed class SmallAreaPopulationConfiguration : IEntityTypeConfiguration<SmallAreaPopulation>
+{
+    public void Configure(EntityTypeBuilder<SmallAreaPopulation> e)
+    {
+        e.HasIndex(p => new { p.Code, p.Year }).IsUnique();
+        e.Property(p => p.Code).HasMaxLength(20);
+        e.Property(p => p.Source).HasMaxLength(400);
+    }
+}

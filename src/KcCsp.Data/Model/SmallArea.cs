@@ -41,3 +41,13 @@ public static class SmallAreaCodes
 
     public static string Word(SmallAreaKind kind) => kind == SmallAreaKind.Ward ? "ward" : "LSOA";
 }
+
+/// <summary>A ward's mid-year population estimate (ONS ward-level estimates), by the ward code as published.</summary>
+public class SmallAreaPopulation
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public int Year { get; set; }
+    public long Value { get; set; }
+    public required string Source { get; set; }
+}

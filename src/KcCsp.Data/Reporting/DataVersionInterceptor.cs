@@ -23,7 +23,7 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
     {
         typeof(Plan), typeof(Priority), typeof(PriorityReview), typeof(Measure), typeof(Target), typeof(Area), typeof(Population),
         typeof(Figure), typeof(PlanAction), typeof(ActionUpdate), typeof(CrimeCategory), typeof(CategoryAlias), typeof(MeasureCategory),
-        typeof(CrimeImport), typeof(ImportCoverage), typeof(MeasureMonthValue), typeof(ImportAlias), typeof(SmallArea),
+        typeof(CrimeImport), typeof(ImportCoverage), typeof(MeasureMonthValue), typeof(ImportAlias), typeof(SmallArea), typeof(SmallAreaPopulation),
         // A published analysis is shown on the priority pages and in the board pack.
         typeof(AnalysisPublication),
     };

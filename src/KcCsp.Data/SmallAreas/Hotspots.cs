@@ -18,6 +18,11 @@ public sealed record Hotspot
     public SignificanceResult? Significance { get; init; }
     /// <summary>Share of the borough's total of the small areas this period, in per cent.</summary>
     public decimal SharePercent { get; init; }
+    /// <summary>Offences per 1,000 residents this period, where a ward population estimate is loaded (the nearest year).</summary>
+    public decimal? RatePer1000 { get; init; }
+    /// <summary>The population the rate divides by, and its year.</summary>
+    public long? Population { get; init; }
+    public int? PopulationYear { get; init; }
     public bool LikeForLike => Previous is not null;
 }
 
@@ -100,6 +105,11 @@ public sealed class Hotspots(KcCspDbContext db)
         bool Comparable(SmallArea a) => previousCovered && a.FirstMonth <= periods.Previous.From && a.LastMonth >= periods.Previous.To;
         var listed = smallAreas.Where(a => a.LastMonth >= periods.Current.From && a.FirstMonth <= periods.Current.To || current.ContainsKey(a.Code)).ToList();
         var total = listed.Sum(a => current.GetValueOrDefault(a.Code));
+        // Rates per 1,000 from the ward estimate nearest the period's first year (ward estimates are published years late).
+        var codes = listed.Select(a => a.Code).ToList();
+        var startYear = periods.Current.From.Year;
+        var populations = (await db.SmallAreaPopulations.AsNoTracking().Where(p => codes.Contains(p.Code)).ToListAsync(ct))
+            .GroupBy(p => p.Code).ToDictionary(g => g.Key, g => g.OrderBy(p => Math.Abs(p.Year - startYear)).ThenByDescending(p => p.Year).First());
         var rows = listed.Select(a =>
         {
             var value = current.GetValueOrDefault(a.Code);
@@ -110,6 +120,9 @@ public sealed class Hotspots(KcCspDbContext db)
                 ChangePercent = before is { } b ? Change.Percent(value, b) : null,
                 Significance = before is { } p && (p > 0 || value > 0) ? PoissonMeansTest.Test(p, value) : null,
                 SharePercent = total == 0 ? 0 : Change.RoundHalfAwayFromZero(100m * value / total, 1),
+                RatePer1000 = populations.GetValueOrDefault(a.Code) is { Value: > 0 } pop ? Rate.Per1000(value, pop.Value) : null,
+                Population = populations.GetValueOrDefault(a.Code)?.Value,
+                PopulationYear = populations.GetValueOrDefault(a.Code)?.Year,
             };
         }).OrderByDescending(h => h.Value).ThenBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList();
 

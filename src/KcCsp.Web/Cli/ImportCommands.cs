@@ -102,4 +102,34 @@ internal static class ImportCommands
         });
         return command;
     }
+
+    public static Command ImportWardPopulation(Func<IHost> buildHost, TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("path") { Description = "ONS ward-level population estimates (a ward code column and a total, e.g. 'Ward 2023 Code' and 'Total')." };
+        var year = new Option<int>("--year") { Description = "The mid-year the estimates are for (the files do not say), e.g. 2021.", Required = true };
+        var command = new Command("import-ward-population", "Load ward populations (for hotspots' rates per 1,000 residents).") { path, year };
+        command.SetAction(async (parse, ct) =>
+        {
+            var given = parse.GetValue(path)!;
+            var file = CliApp.ResolvePath(given);
+            if (!File.Exists(file))
+            {
+                await stderr.WriteLineAsync(Directory.Exists(file) ? $"{given}: is a folder, not a file." : $"{given}: no such file (looked for {file}).");
+                return 2;
+            }
+            using var host = buildHost();
+            await DatabaseSetup.MigrateAndSeedAsync(host.Services, ct);
+            using var scope = host.Services.CreateScope();
+            var outcome = await scope.ServiceProvider.GetRequiredService<Data.SmallAreas.WardPopulationImporter>().ImportAsync(file, parse.GetValue(year), ct);
+            if (!outcome.Done)
+            {
+                await stderr.WriteLineAsync(outcome.Message);
+                foreach (var p in outcome.Problems ?? []) await stderr.WriteLineAsync($"  {Path.GetFileName(file)}: {p}");
+                return 2;
+            }
+            await stdout.WriteLineAsync(outcome.Message);
+            return 0;
+        });
+        return command;
+    }
 }

@@ -118,6 +118,39 @@ public sealed class HotspotTests : IAsyncDisposable
         json.GetProperty("missingMonths").GetArrayLength().Should().Be(0);
     }
 
+    [Fact]
+    public async Task Ward_populations_give_rates_per_1000_residents_and_a_bad_population_file_writes_nothing()
+    {
+        var wards = RealFileTests.PathOf("RealFiles/mps/ward-2024-02-to-2026-01-kc.csv");
+        var (counts, _) = ReadWards(wards);
+        await ImportTests.ImportAsync(factory, wards);
+        var populationFile = RealFileTests.PathOf("RealFiles/ons/ward-population-kc.csv");
+        var (exit, stdout, stderr) = await factory.RunCliAsync("import-ward-population", populationFile, "--year", "2021");
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("18 added");
+        // The population as the file prints it ("7,981"), read independently.
+        var populations = File.ReadLines(populationFile).Skip(1).Select(ExtractFile.Split)
+            .ToDictionary(c => c[2], c => long.Parse(c[4].Replace(",", "", StringComparison.Ordinal)));
+
+        var json = await HotspotsAsync("total-notifiable-offences", "2025/26", 1);
+        foreach (var w in json.GetProperty("wards").EnumerateArray())
+        {
+            var ward = w.GetProperty("code").GetString()!;
+            var value = counts.Where(c => c.Key.Ward == ward && c.Key.Month is >= 202504 and <= 202601).Sum(c => c.Value);
+            w.GetProperty("population").GetInt64().Should().Be(populations[ward]);
+            w.GetProperty("populationYear").GetInt32().Should().Be(2021);
+            w.GetProperty("ratePer1000").GetDecimal().Should().Be(Math.Round(value * 1000m / populations[ward], 2, MidpointRounding.AwayFromZero), ward);
+        }
+
+        // A file with a bad total and a repeated ward is refused whole, naming line and column.
+        var bad = Write("Ward 2023 Code,Ward 2023 Name,Total", "E05009388,Abingdon,\"8,000\"", "E05009389,Brompton & Hans Town,lots", "E05009388,Abingdon,1");
+        (exit, _, stderr) = await factory.RunCliAsync("import-ward-population", bad, "--year", "2022");
+        exit.Should().Be(2);
+        stderr.Should().Contain("line 3, column 3 (Total): 'lots' is not a population.").And.Contain("line 4, column 1 (Ward 2023 Code): E05009388 has a second row (the first is line 2).");
+        using var scope = factory.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<KcCspDbContext>().SmallAreaPopulations.CountAsync(p => p.Year == 2022)).Should().Be(0);
+    }
+
     private static string Write(params string[] lines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"kccsp-wards-{Guid.NewGuid():N}.csv");

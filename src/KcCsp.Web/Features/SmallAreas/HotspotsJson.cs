@@ -8,7 +8,7 @@ namespace KcCsp.Web.Features.SmallAreas;
 
 /// <summary>One ward or LSOA as the CLI's `hotspots --json`, the API and the CSV download give it.</summary>
 public sealed record HotspotView(string Code, string Name, long Value, long? Previous, decimal? ChangePercent, string ChangeText,
-    bool LikeForLike, SignificanceView? Significance, decimal SharePercent);
+    bool LikeForLike, SignificanceView? Significance, decimal SharePercent, decimal? RatePer1000, long? Population, int? PopulationYear);
 
 /// <summary>
 /// The JSON contract of a hotspot table (`hotspots --json` and `GET /api/measures/{code}/hotspots`): the measure, area,
@@ -38,7 +38,8 @@ public sealed record HotspotsJson
     {
         var rows = t.SmallAreas.Select(h => new HotspotView(h.Code, h.Name, h.Value, h.Previous, h.ChangePercent,
             h.LikeForLike ? Change.Format(h.ChangePercent) : "no like-for-like", h.LikeForLike,
-            h.Significance is { } s ? new SignificanceView(s.PValue, s.Significant, s.Explanation) : null, h.SharePercent)).ToList();
+            h.Significance is { } s ? new SignificanceView(s.PValue, s.Significant, s.Explanation) : null, h.SharePercent,
+            h.RatePer1000, h.Population, h.PopulationYear)).ToList();
         return new HotspotsJson
         {
             Measure = t.MeasureCode, MeasureName = t.MeasureName, Area = t.Area, Level = LevelName(t.Level),
@@ -65,8 +66,8 @@ public sealed record HotspotsJson
         var word = Level == "ward" ? "Ward" : "LSOA";
         return new Downloads.CsvTable($"kccsp-{Measure}-{Level}-hotspots-{Period.From}-to-{Period.To}.csv",
             [$"{word} code", $"{word} name", $"{Period.From} to {Period.To}", $"{PreviousPeriod.From} to {PreviousPeriod.To}", "% change",
-             "Statistically significant (95%)", $"Share of {Area} (%)"],
+             "Statistically significant (95%)", $"Share of {Area} (%)", "Rate per 1,000 residents", "Population (mid-year estimate)", "Population year"],
             SmallAreas.Select(r => (IReadOnlyList<object?>)[r.Code, r.Name, (decimal)r.Value, (decimal?)r.Previous, r.LikeForLike ? r.ChangePercent : "no like-for-like",
-                r.Significance?.Significant, r.SharePercent]).ToList());
+                r.Significance?.Significant, r.SharePercent, r.RatePer1000, (decimal?)r.Population, r.PopulationYear]).ToList());
     }
 }

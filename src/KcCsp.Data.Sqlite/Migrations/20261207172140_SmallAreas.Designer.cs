@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KcCsp.Data.Sqlite.Migrations
 {
     [DbContext(typeof(KcCspDbContext))]
-    [Migration("20261207171607_SmallAreas")]
+    [Migration("20261207172140_SmallAreas")]
     partial class SmallAreas
     {
         /// <inheritdoc />
@@ -1076,6 +1076,36 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.HasIndex("AreaId", "Kind");
 
                     b.ToTable("SmallAreas");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.SmallAreaPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code", "Year")
+                        .IsUnique();
+
+                    b.ToTable("SmallAreaPopulations");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Target", b =>

@@ -18,6 +18,22 @@ namespace KcCsp.Data.SqlServer.Migrations
                 nullable: true);
 
             migrationBuilder.CreateTable(
+                name: "SmallAreaPopulations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Code = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Year = table.Column<int>(type: "int", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmallAreaPopulations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmallAreas",
                 columns: table => new
                 {
@@ -42,6 +58,12 @@ namespace KcCsp.Data.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SmallAreaPopulations_Code_Year",
+                table: "SmallAreaPopulations",
+                columns: new[] { "Code", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SmallAreas_AreaId_Kind",
                 table: "SmallAreas",
                 columns: new[] { "AreaId", "Kind" });
@@ -56,6 +78,9 @@ namespace KcCsp.Data.SqlServer.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "SmallAreaPopulations");
+
             migrationBuilder.DropTable(
                 name: "SmallAreas");
 

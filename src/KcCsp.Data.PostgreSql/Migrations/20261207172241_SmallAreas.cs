@@ -19,6 +19,22 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 nullable: true);
 
             migrationBuilder.CreateTable(
+                name: "SmallAreaPopulations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmallAreaPopulations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmallAreas",
                 columns: table => new
                 {
@@ -43,6 +59,12 @@ namespace KcCsp.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SmallAreaPopulations_Code_Year",
+                table: "SmallAreaPopulations",
+                columns: new[] { "Code", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SmallAreas_AreaId_Kind",
                 table: "SmallAreas",
                 columns: new[] { "AreaId", "Kind" });
@@ -57,6 +79,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "SmallAreaPopulations");
+
             migrationBuilder.DropTable(
                 name: "SmallAreas");
 
