@@ -151,6 +151,23 @@ public sealed class HotspotTests : IAsyncDisposable
         (await scope.ServiceProvider.GetRequiredService<KcCspDbContext>().SmallAreaPopulations.CountAsync(p => p.Year == 2022)).Should().Be(0);
     }
 
+    [Fact]
+    public async Task The_board_pack_has_a_Hotspots_sheet_with_every_ward_of_the_headline_crime_measures()
+    {
+        await ImportTests.ImportAsync(factory, RealFileTests.PathOf("RealFiles/mps/ward-2024-02-to-2026-01-kc.csv"));
+        var expected = (await HotspotsAsync("serious-acquisitive-crime", "2025/26", 1)).GetProperty("wards").EnumerateArray()
+            .Select(w => (w.GetProperty("code").GetString()!, w.GetProperty("value").GetInt64())).ToList();
+        var client = await factory.SignedInClientAsync("Board");
+        var bytes = await client.GetByteArrayAsync("/board-pack?year=2025/26&toMonth=1");
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(bytes));
+        var sheet = workbook.Worksheet("Hotspots");
+        var title = sheet.CellsUsed().First(c => c.GetString().StartsWith("Serious acquisitive crime by ward", StringComparison.Ordinal));
+        var rows = Enumerable.Range(title.Address.RowNumber + 2, expected.Count)
+            .Select(r => (sheet.Cell(r, 1).GetString(), (long)sheet.Cell(r, 3).GetDouble())).ToList();
+        rows.Should().Equal(expected);
+        sheet.PageSetup.PrintAreas.Should().NotBeNull();
+    }
+
     private static string Write(params string[] lines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"kccsp-wards-{Guid.NewGuid():N}.csv");

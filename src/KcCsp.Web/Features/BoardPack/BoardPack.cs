@@ -11,6 +11,9 @@ public sealed record BoardPack(
     IReadOnlyList<StoredFigure> Figures)
 {
     public IEnumerable<MeasureRow> AllRows => Priorities.SelectMany(p => p.Rows).Concat(PartnershipMeasures);
+
+    /// <summary>The priorities' headline crime measures by ward (the Hotspots sheet), where ward files cover the period.</summary>
+    public IReadOnlyList<SmallAreas.HotspotsJson> Hotspots { get; init; } = [];
 }
 
 public sealed record PackCover(

@@ -8,7 +8,8 @@ namespace KcCsp.Web.Features.BoardPack;
 /// The board pack for a period: the plan's typed report (every priority's rows, targets and actions, the measures
 /// across the partnership), the monthly series and the stored figures behind it all.
 /// </summary>
-public sealed class BoardPackService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, Data.Analysis.AnalysisPublishing analyses, TimeProvider clock)
+public sealed class BoardPackService(PlanCatalog plan, ReportService reports, MonthlySeries monthly, Data.Analysis.AnalysisPublishing analyses,
+    Data.SmallAreas.Hotspots hotspots, TimeProvider clock)
 {
     public async Task<BoardPack> BuildAsync(ReportingPeriod period, CancellationToken ct = default)
     {
@@ -35,6 +36,24 @@ public sealed class BoardPackService(PlanCatalog plan, ReportService reports, Mo
         var published = await analyses.LatestAsync(area.Name, ct);
         return new BoardPack(cover, report.Priorities.Select(p => new PackPriority(p.Code, p.Title, p.Aim, p.Rows,
             p.Targets.Select(TargetRow.Of).ToList(), p.Actions.Select(ActionView.Of).ToList()) { Analysis = published.GetValueOrDefault(p.Code) }).ToList(),
-            report.PartnershipMeasures, series, figures);
+            report.PartnershipMeasures, series, figures) { Hotspots = await HotspotsAsync(report, period, ct) };
+    }
+
+    /// <summary>Each priority's headline crime measures by ward, where ward files cover the period (none otherwise).</summary>
+    private async Task<IReadOnlyList<SmallAreas.HotspotsJson>> HotspotsAsync(PlanReport report, ReportingPeriod period, CancellationToken ct)
+    {
+        var tables = new List<SmallAreas.HotspotsJson>();
+        foreach (var code in report.Priorities.SelectMany(p => p.Headlines).Select(r => r.Measure.Code).Distinct())
+        {
+            try
+            {
+                tables.Add(SmallAreas.HotspotsJson.Of(await hotspots.ForAsync(code, report.Area.Name, period, SmallAreaKind.Ward, ct)));
+            }
+            catch (Data.SmallAreas.NoSmallAreaDataException)
+            {
+                // No ward file covers this measure and period: the sheet leaves it out.
+            }
+        }
+        return tables;
     }
 }

@@ -32,6 +32,7 @@ public static class BoardPackWorkbook
         foreach (var priority in pack.Priorities) Priority(workbook.Worksheets.Add(names.Unique(priority.Title)), pack, priority);
         Monthly(workbook.Worksheets.Add(names.Unique("Monthly data")), pack);
         if (BoardPackSpcSheet.HasCharts(pack)) BoardPackSpcSheet.Write(workbook.Worksheets.Add(names.Unique("Process control")), pack);
+        if (pack.Hotspots.Count > 0) Hotspots(workbook.Worksheets.Add(names.Unique("Hotspots")), pack);
         Figures(workbook.Worksheets.Add(names.Unique("Figures")), pack);
         foreach (var sheet in workbook.Worksheets)
             BoardPackPageSetup.Apply(sheet, $"{pack.Cover.Partnership}: board pack", $"{pack.Cover.Area}, {pack.Cover.PeriodDescription} (year to date)");
@@ -220,6 +221,46 @@ public static class BoardPackWorkbook
             Text(sheet.Cell(2, 1), $"No monthly figures are stored for {pack.Cover.Area} from {pack.Cover.PreviousPeriodDescription} to {pack.Cover.PeriodDescription}: the pack rests on the period figures on the Figures sheet.");
         Widths(sheet, 28, 40, 24, 10, 12, 12, 50);
         sheet.SheetView.FreezeRows(1);
+    }
+
+    /// <summary>Each headline crime measure by ward, largest first: the page's table, every ward.</summary>
+    private static void Hotspots(IXLWorksheet sheet, BoardPack pack)
+    {
+        var row = 0;
+        foreach (var t in pack.Hotspots)
+        {
+            row += row == 0 ? 1 : 2;
+            Title(sheet.Cell(row, 1), $"{t.MeasureName} by ward, {t.Area}: {t.Period.From} to {t.Period.To} against {t.PreviousPeriod.From} to {t.PreviousPeriod.To}", 12);
+            row++;
+            HeaderRow(sheet, row, "Ward code", "Ward", $"{t.Period.From} to {t.Period.To}", $"{t.PreviousPeriod.From} to {t.PreviousPeriod.To}", "% change",
+                "Is the change real?", $"Share of {t.Area}", "Per 1,000 residents");
+            foreach (var w in t.SmallAreas)
+            {
+                row++;
+                Text(sheet.Cell(row, 1), w.Code);
+                Text(sheet.Cell(row, 2), w.Name);
+                sheet.Cell(row, 3).SetValue(w.Value);
+                sheet.Cell(row, 3).Style.NumberFormat.Format = CountFormat;
+                if (w.Previous is { } previous)
+                {
+                    sheet.Cell(row, 4).SetValue(previous);
+                    sheet.Cell(row, 4).Style.NumberFormat.Format = CountFormat;
+                }
+                Text(sheet.Cell(row, 5), w.ChangeText);
+                Text(sheet.Cell(row, 6), w.Significance is { } s ? (s.Significant ? "Yes" : "No") : "–");
+                sheet.Cell(row, 7).SetValue(w.SharePercent);
+                sheet.Cell(row, 7).Style.NumberFormat.Format = PercentageValueFormat;
+                if (w.RatePer1000 is { } rate)
+                {
+                    sheet.Cell(row, 8).SetValue(rate);
+                    sheet.Cell(row, 8).Style.NumberFormat.Format = RateFormat;
+                }
+            }
+            row++;
+            Text(sheet.Cell(row, 1), $"From import{(t.Imports.Count == 1 ? "" : "s")} {string.Join(", ", t.Imports.Select(i => $"#{i}"))}" +
+                (t.MissingMonths.Count > 0 ? $"; no ward file covers {string.Join(", ", t.MissingMonths)}" : "") + ". Is the change real?: Poisson means test, 95%.");
+        }
+        Widths(sheet, 12, 28, 16, 16, 16, 14, 16, 14);
     }
 
     private static void Figures(IXLWorksheet sheet, BoardPack pack)
