@@ -46,10 +46,11 @@ public sealed class NarrativePublishingTests(PublishingPortal portal) : IClassFi
         using (var scope = portal.Factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
-            var versions = await db.AnalysisPublications.OrderBy(p => p.Id).ToListAsync();
+            // The class's tests share one portal and run in any order: only this priority's versions and entries.
+            var versions = await db.AnalysisPublications.Where(p => p.Priority!.Code == "serious-acquisitive-crime").OrderBy(p => p.Id).ToListAsync();
             versions.Select(v => v.Text).Should().Equal(first, second);
             versions.Should().OnlyContain(v => v.PublishedBy == "analyst@kccsp.local" && v.DraftText.StartsWith("Serious acquisitive crime accounted for 17.4%"));
-            var audit = await db.AuditEntries.Where(a => a.Entity == "Analysis").OrderBy(a => a.Id).ToListAsync();
+            var audit = await db.AuditEntries.Where(a => a.Entity == "Analysis" && a.Key.StartsWith("serious-acquisitive-crime /")).OrderBy(a => a.Id).ToListAsync();
             audit.Should().HaveCount(2);
             audit.Should().OnlyContain(a => a.Action == "published" && a.User == "analyst@kccsp.local" && a.Key == "serious-acquisitive-crime / Kensington and Chelsea");
             audit[0].Before.Should().BeNull();
