@@ -163,6 +163,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         public Area? Borough { get; set; }
     }
 
+    /// <summary>A small-area file's borough total row (no small-area code), held until the file's small areas are summed.</summary>
+    private sealed record BoroughTotal(long Line, string Area, string Major, string Minor, string CategoryKey, int[] Months);
+
     /// <summary>One non-zero count as read: names as interned strings (resolved to ids by the writing side).</summary>
     private readonly record struct ReadCount(string Area, string AreaKey, string Major, string Minor, string CategoryKey, string? SmallAreaCode, int Month, int Count);
 
@@ -455,7 +458,31 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         var width = layout.Header.Count;
         var monthValues = new int[layout.MonthColumns.Count];
         var monthKeys = layout.MonthColumns.Select(m => m.Month.ToYyyyMm()).ToArray();
+        // A borough total must be its small areas' sum, month by month; a borough with a total and no small areas keeps the total.
+        void CheckBoroughTotals(Dictionary<(string Area, string Category), BoroughTotal> totals, Dictionary<(string Area, string Category), long[]> sums)
+        {
+            var word = layout.SmallAreaKind == SmallAreaKind.Ward ? "wards" : "LSOAs";
+            foreach (var (key, total) in totals)
+            {
+                if (!sums.TryGetValue(key, out var parts))
+                {
+                    for (var i = 0; i < total.Months.Length; i++)
+                        if (total.Months[i] != 0) Emit(new ReadCount(total.Area, key.Area, total.Major, total.Minor, total.CategoryKey, null, monthKeys[i], total.Months[i]));
+                    continue;
+                }
+                for (var i = 0; i < total.Months.Length; i++)
+                {
+                    if (parts[i] == total.Months[i]) continue;
+                    scan.Problem(total.Line, layout.MonthColumns[i].Column, layout,
+                        $"The {word} of {total.Area.Trim()} add up to {parts[i]:N0} for {total.Major.Trim()} / {total.Minor.Trim()} in {layout.MonthColumns[i].Month}; this row, the file's own borough total, says {total.Months[i]:N0}.");
+                    break;
+                }
+            }
+        }
         var duplicates = new DuplicateRows(limits, layout.IsLong, latest);
+        // Wide small-area files: borough total rows (no small-area code) and the small areas' sums, by area and category names.
+        Dictionary<(string Area, string Category), BoroughTotal>? boroughTotals = layout is { SmallAreaColumn: not null, IsLong: false } ? [] : null;
+        Dictionary<(string Area, string Category), long[]>? wardSums = boroughTotals is null ? null : [];
         (string? Code, string? AreaKey) lastSmall = (null, null);
         // A small area's code, name and borough, checked once per run of rows (rows come grouped by small area).
         void SeeSmallArea(string? code, string areaKey, long line)
@@ -576,6 +603,19 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 if (rowOk && duplicates.Add(areaKey, spelling, smallCell, 0, 0, out small) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
                 if (rowOk) SeeSmallArea(small, areaKey, line);
+                if (boroughTotals is not null && allOk && rowOk)
+                {
+                    // A small-area file's row without a code is the borough's own total: its counts are the wards' sum,
+                    // checked once the whole file is read, and are not counted a second time.
+                    if (smallCell.Length == 0)
+                    {
+                        boroughTotals[(areaKey, spelling)] = new BoroughTotal(line, area, major, minor, categoryKey, (int[])monthValues.Clone());
+                        continue;
+                    }
+                    ref var sums = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(wardSums!, (areaKey, spelling), out _);
+                    sums ??= new long[monthValues.Length];
+                    for (var i = 0; i < monthValues.Length; i++) sums[i] += monthValues[i];
+                }
                 if (allOk && rowOk && rowTotal != 0)
                 {
                     for (var i = 0; i < monthValues.Length; i++)
@@ -591,6 +631,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             if (rowOk) lastCategory = spelling;
         }
         CheckNewAreas(wait: true);
+        if (boroughTotals is not null) CheckBoroughTotals(boroughTotals, wardSums!);
         // Each category once, as first spelt, with the totals of all its spellings.
         foreach (var (key, major, minor, total) in scan.Spellings.Values)
         {

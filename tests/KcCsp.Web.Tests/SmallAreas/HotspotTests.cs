@@ -207,6 +207,11 @@ public sealed class HotspotTests : IAsyncDisposable
         { "a code in no known boundary set", string.Join("\r\n", Header,
             "THEFT,SHOPLIFTING,Abingdon,X123,Kensington and Chelsea,10,12"),
           "line 2, column 4 (WardCode): Ward code 'X123' is in no known boundary set" },
+        { "wards that do not add up to the file's own borough total", string.Join("\r\n", Header,
+            "THEFT,SHOPLIFTING,Abingdon,E05009388,Kensington and Chelsea,10,12",
+            "THEFT,SHOPLIFTING,Brompton & Hans Town,E05009389,Kensington and Chelsea,5,6",
+            "THEFT,SHOPLIFTING,,,Kensington and Chelsea,15,19"),
+          "line 4, column 7 (202504): The wards of Kensington and Chelsea add up to 18 for THEFT / SHOPLIFTING in 2025-04; this row, the file's own borough total, says 19." },
         { "an LSOA code as a ward", string.Join("\r\n", Header,
             "THEFT,SHOPLIFTING,Abingdon,E01002840,Kensington and Chelsea,10,12"),
           "Ward code 'E01002840' is in no known boundary set" },
@@ -223,6 +228,19 @@ public sealed class HotspotTests : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
         (await db.CrimeImports.CountAsync()).Should().Be(0);
         (await db.SmallAreas.CountAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_borough_total_row_that_its_wards_add_up_to_is_not_counted_twice()
+    {
+        await ImportTests.ImportAsync(factory, Write(Header,
+            "THEFT,SHOPLIFTING,Abingdon,E05009388,Kensington and Chelsea,10,12",
+            "THEFT,SHOPLIFTING,Brompton & Hans Town,E05009389,Kensington and Chelsea,5,6",
+            "THEFT,SHOPLIFTING,,,Kensington and Chelsea,15,18",
+            // A borough with a total and no wards keeps its total.
+            "THEFT,SHOPLIFTING,,,Westminster,40,41"));
+        (await ImportTests.MeasureAsync(factory, "total-notifiable-offences", "2025/26", 4)).GetProperty("value").GetDecimal().Should().Be(18);
+        (await ImportTests.MeasureAsync(factory, "total-notifiable-offences", "2025/26", 4, "Westminster")).GetProperty("value").GetDecimal().Should().Be(41);
     }
 
     [Fact]
