@@ -12,7 +12,8 @@
 # the board pack <= 10 x a priority page (medians of N sequential requests, each the first after a data change,
 # so both are computed rather than served from the kept copies; and served again, kept).
 # Usage: bench/dashboard.sh   (needs KCCSP_SHARED_DATA or ../shared/data, wrk, openssl, curl, sqlite3, python3)
-#   KCCSP_BENCH_PORT (default 5200), KCCSP_BENCH_SECONDS (default 15), KCCSP_BENCH_N (default 15)
+#   KCCSP_BENCH_PORT (default 5200), KCCSP_BENCH_SECONDS (default 15), KCCSP_BENCH_N (default 15),
+#   KCCSP_BENCH_SMALL_AREAS (default 1: also a real ward release, ward populations and the 3.8-million-row LSOA extract; 0: borough files only)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${KCCSP_SHARED_DATA:-$root/../shared/data}
@@ -42,6 +43,16 @@ dotnet "$dll" migrate >/dev/null
 dotnet "$dll" import "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" >/dev/null
 dotnet "$dll" import "$data/mps/mps-borough-level-crime-2010-04-to-2022-02.csv" >/dev/null
 dotnet "$dll" import-population "$data/population/london-borough-population-density-1999-2050.csv" >/dev/null
+if [ "${KCCSP_BENCH_SMALL_AREAS:-1}" = 1 ]; then
+  # Issue 16: a real ward release (Kensington and Chelsea's rows, 2024-02 to 2026-01: the pages then open on 2025/26 and
+  # show the wards) and the 3.8-million-row LSOA extract made from the 2008-2016 file.
+  echo "== importing a ward release and the 3.8-million-row LSOA extract (not timed)"
+  python3 "${KCCSP_SHARED_TOOLS:-$data/../tools}/make-lsoa-extract.py" "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" "$work/lsoa.csv" >/dev/null
+  dotnet "$dll" import "$work/lsoa.csv" >/dev/null
+  rm -f "$work/lsoa.csv"
+  dotnet "$dll" import "$root/tests/KcCsp.Web.Tests/RealFiles/mps/ward-2024-02-to-2026-01-kc.csv" >/dev/null
+  dotnet "$dll" import-ward-population "$root/tests/KcCsp.Web.Tests/RealFiles/ons/ward-population-kc.csv" --year 2021 >/dev/null
+fi
 password="Bench-pass-$RANDOM-$RANDOM!"
 echo "$password" | dotnet "$dll" create-user --email bench@kccsp.local --role Board --password-stdin >/dev/null
 
