@@ -59,17 +59,10 @@ public static class AuditedEntities
         {
             Type = typeof(PlanAction), Name = nameof(PlanAction),
             IsPart = t => t.Name == "ActionOwners",
-            Snapshots = async (db, ids, ct) =>
-            {
-                var actions = await db.Actions.AsNoTracking().Where(a => ids.Contains(a.Id))
-                    .Select(a => new { a.Id, a.PriorityId, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete }).ToListAsync(ct);
-                var owners = (await db.Actions.AsNoTracking().Where(a => ids.Contains(a.Id)).SelectMany(a => a.Owners.Select(o => new { ActionId = a.Id, o.Email })).ToListAsync(ct))
-                    .ToLookup(o => o.ActionId, o => o.Email);
-                return actions.ToDictionary(a => a.Id, object (a) => new
-                {
-                    a.PriorityId, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, Owners = owners[a.Id].Order().ToList(),
-                });
-            },
+            // The owners come with their action in the same query (a collection projection, no APPLY: SQLite has none).
+            Snapshots = (db, ids, ct) => ById(db.Actions.Where(a => ids.Contains(a.Id))
+                .Select(a => new { a.Id, a.PriorityId, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, Owners = a.Owners.Select(o => o.Email).ToList() }),
+                a => a.Id, a => new { a.PriorityId, a.Theme, a.Text, a.Detail, a.LeadAgency, a.DueDate, a.Status, a.PercentComplete, Owners = a.Owners.Order().ToList() }, ct),
         },
         new()
         {
