@@ -5,7 +5,7 @@
 # their requests over the home page, every priority page and the board pack, while the newer real MPS extract is
 # imported with the CLI and an analyst uploads figures through the portal. Measured:
 #   - pages: throughput against a static file of the priority page's size served by the same instances (wrk with the
-#     same connections, before the morning), p50 and p99 per 5-second window, errors, timeouts and non-200 answers;
+#     same connections, before the morning), p50 and p99 per 10-second window, errors, timeouts and non-200 answers;
 #   - every change: when the database got its new data stamp, and when each instance's page first showed it (a watcher
 #     polls a priority page on both instances about every 100 ms);
 #   - no mixed page: every watched page carries its data stamp exactly once, and all pages with the same stamp (on
@@ -26,7 +26,7 @@ gap=${KCCSP_BENCH_GAP:-10}
 sessions=${KCCSP_BENCH_SESSIONS:-20}
 check=${KCCSP_BENCH_CHECK:-1}
 after=${KCCSP_BENCH_AFTER:-3}
-window=5
+window=10
 work=$(mktemp -d /tmp/kccsp-morning.XXXXXX)
 chmod 755 "$work"
 pg_bin=/usr/lib/postgresql/15/bin
