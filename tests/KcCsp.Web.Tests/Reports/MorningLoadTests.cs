@@ -261,3 +261,36 @@ public sealed class SqlCounter : DbCommandInterceptor
         return ValueTask.FromResult(result);
     }
 }
+
+/// <summary>
+/// On PostgreSQL, the production database, an upload's inserts are batched too: 5 and 50 figures cost the same number of
+/// SQL commands in all, reads and writes.
+/// </summary>
+public sealed class UploadCommandsOnPostgresTests
+{
+    [Fact]
+    public async Task Saving_n_manual_figures_sends_the_same_number_of_commands_for_5_and_50()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var counter = new SqlCounter();
+        await using var root = new PortalFactory(TestEnvironment.PostgresConnectionString());
+        await using var factory = root.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.ConfigureDbContext<KcCspDbContext>(o => o.AddInterceptors(counter))));
+        async Task<int> UploadAsync(int n, string measure)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+            var areas = await db.Areas.AsNoTracking().Where(a => a.InLondonRanking).OrderBy(a => a.Id).Select(a => a.Name).Take(10).ToListAsync(ct);
+            var csv = new StringBuilder("measure,area,period,value\n");
+            for (var i = 0; i < n; i++) csv.Append($"{measure},{areas[i % areas.Count]},2010-{4 + i / areas.Count:00},{10 + i}\n");
+            counter.Reset();
+            var result = await scope.ServiceProvider.GetRequiredService<ManualFigureService>()
+                .UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "figures.csv", "analyst@kccsp.local", ct);
+            result.Problems.Should().BeEmpty();
+            return counter.Count;
+        }
+        var five = await UploadAsync(5, "domestic-violence");
+        var fifty = await UploadAsync(50, "street-drinking");
+        fifty.Should().Be(five, "50 figures cost {0} commands and 5 cost {1}", fifty, five);
+        TestContext.Current.TestOutputHelper?.WriteLine($"PostgreSQL: {five} commands for 5 and for 50 figures");
+    }
+}
