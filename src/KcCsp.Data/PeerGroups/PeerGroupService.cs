@@ -79,16 +79,8 @@ public sealed class PeerGroupService(KcCspDbContext db, UnitOfWork unit)
         PeerGroup? group = null;
         var result = await unit.RunAsync(who, async ct =>
         {
-            if (id is { } groupId)
-            {
-                group = await db.PeerGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.Id == groupId, ct);
-                if (group is null) return Result.NotFound;
-            }
-            else
-            {
-                group = new PeerGroup { Name = name };
-                db.PeerGroups.Add(group);
-            }
+            group = await db.EditOrAddAsync(id, q => q.Include(g => g.Members), () => new PeerGroup { Name = name }, ct);
+            if (group is null) return Result.NotFound;
             group.Name = name;
             group.Description = (input.Description ?? "").Trim();
             group.IsDefault = input.IsDefault;

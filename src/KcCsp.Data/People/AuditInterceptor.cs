@@ -42,37 +42,58 @@ internal sealed class AuditSession(string who)
     }
 
     private readonly List<Change> changes = [];
+    // The noted changes by tracked record and, for a whole noted only through its parts, by kind and key: one look-up each.
+    private readonly Dictionary<object, Change> byEntity = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(AuditedEntity Kind, int Key), Change> byKey = [];
     private readonly List<(string What, string Entity, string Key, object? Before, object? After)> operations = [];
 
     public void Record(string what, string entity, string key, object? before, object? after) => operations.Add((what, entity, key, before, after));
 
+    /// <summary>
+    /// Notes the audited records this save touches, with their "before" read in one query per kind of record (not one
+    /// per record), whatever their number.
+    /// </summary>
     internal async Task NoteChangesAsync(KcCspDbContext db, CancellationToken ct)
     {
         // The audited records this save touches, directly or through one of their parts, each once.
         var touched = new List<(AuditedEntity Kind, EntityEntry? Entry, int? Key, string Verb)>();
+        var touchedEntities = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var touchedKeys = new HashSet<(AuditedEntity, int)>();
         // One look at the change tracker (each Entries() call detects changes across every tracked entity again).
         var entries = db.ChangeTracker.Entries().ToList();
+        Dictionary<(Type, int), EntityEntry>? wholes = null;
         foreach (var entry in entries.Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
             if (AuditedEntities.Of(entry.Metadata.ClrType) is { } kind)
             {
-                if (kind.Verb(entry) is { } verb && !touched.Any(t => t.Entry?.Entity == entry.Entity)) touched.Add((kind, entry, null, verb));
+                if (kind.Verb(entry) is { } verb && touchedEntities.Add(entry.Entity)) touched.Add((kind, entry, null, verb));
             }
             else if (AuditedEntities.WholeOf(entry.Metadata) is { } whole && WholeKey(entry, whole) is { } wholeKey)
             {
                 // A part changed (a member, an owner): its whole is "updated", unless it is itself added or removed.
-                var tracked = entries.FirstOrDefault(e => e.Metadata.ClrType == whole.Type && KeyOf(e) == wholeKey);
-                if (tracked is not null && touched.Any(t => t.Entry?.Entity == tracked.Entity)) continue;
-                if (tracked is null && touched.Any(t => t.Kind == whole && t.Key == wholeKey)) continue;
-                if (tracked is { State: not EntityState.Unchanged }) touched.Add((whole, tracked, null, whole.Verb(tracked) ?? "updated"));
-                else touched.Add((whole, tracked, wholeKey, "updated"));
+                wholes ??= WholesByKey(entries);
+                var tracked = wholes.GetValueOrDefault((whole.Type, wholeKey));
+                if (tracked is not null && touchedEntities.Contains(tracked.Entity)) continue;
+                if (tracked is null && touchedKeys.Contains((whole, wholeKey))) continue;
+                if (tracked is { State: not EntityState.Unchanged })
+                {
+                    touchedEntities.Add(tracked.Entity);
+                    touched.Add((whole, tracked, null, whole.Verb(tracked) ?? "updated"));
+                }
+                else
+                {
+                    if (tracked is not null) touchedEntities.Add(tracked.Entity);
+                    else touchedKeys.Add((whole, wholeKey));
+                    touched.Add((whole, tracked, wholeKey, "updated"));
+                }
             }
         }
-        // Records that already exist in key order, then new ones in the order they were added.
+        // Records that already exist in key order, then new ones in the order they were added; each noted once per unit.
+        var noted = new List<(AuditedEntity Kind, EntityEntry? Entry, int? Key, string Verb, bool Removed)>();
         foreach (var (kind, entry, partKey, verb) in touched.OrderBy(t => t.Entry?.State == EntityState.Added).ThenBy(t => t.Entry is { State: not EntityState.Added } e ? KeyOf(e) : t.Key))
         {
             var removed = entry?.State == EntityState.Deleted;
-            var existing = changes.FirstOrDefault(c => c.Kind == kind && (entry is not null ? ReferenceEquals(c.Entity, entry.Entity) : c.Entity is null && c.Key == partKey));
+            var existing = entry is not null ? byEntity.GetValueOrDefault(entry.Entity) : partKey is { } pk ? byKey.GetValueOrDefault((kind, pk)) : null;
             if (existing is not null)
             {
                 // Changed again by a later save of the same unit of work: one entry, from the first "before" to the last "after".
@@ -80,8 +101,15 @@ internal sealed class AuditSession(string who)
                 continue;
             }
             var key = entry is null ? partKey : entry.State == EntityState.Added ? null : KeyOf(entry);
-            var before = key is { } k ? await kind.Snapshot(db, k, ct) : null;
-            changes.Add(new Change(kind, entry?.Entity, key, verb, before, removed, changes.Count));
+            noted.Add((kind, entry, key, verb, removed));
+        }
+        var before = await SnapshotsAsync(db, noted.Where(n => n.Key is not null).Select(n => (n.Kind, n.Key!.Value)), ct);
+        foreach (var (kind, entry, key, verb, removed) in noted)
+        {
+            var change = new Change(kind, entry?.Entity, key, verb, key is { } k ? before.GetValueOrDefault((kind, k)) : null, removed, changes.Count);
+            changes.Add(change);
+            if (entry is not null) byEntity[entry.Entity] = change;
+            else if (key is { } pk) byKey[(kind, pk)] = change;
         }
     }
 
@@ -89,17 +117,42 @@ internal sealed class AuditSession(string who)
     internal async Task FlushAsync(KcCspDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var at = clock.GetUtcNow().UtcDateTime;
-        foreach (var change in changes.OrderBy(c => c.Order))
+        var written = changes.OrderBy(c => c.Order)
+            .Select(c => (Change: c, Key: c.Entity is not null ? KeyOf(db.Entry(c.Entity)) ?? c.Key : c.Key))
+            .Where(c => c.Key is not null).ToList();
+        var after = await SnapshotsAsync(db, written.Where(c => !c.Change.Removed).Select(c => (c.Change.Kind, c.Key!.Value)), ct);
+        foreach (var (change, key) in written)
         {
-            var key = change.Entity is not null ? KeyOf(db.Entry(change.Entity)) ?? change.Key : change.Key;
-            if (key is not { } k) continue;
-            var after = change.Removed ? null : await change.Kind.Snapshot(db, k, ct);
-            db.AuditEntries.Add(AuditTrail.Entry(at, who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before, after));
+            var k = key!.Value;
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, change.Verb, change.Kind.Name, k.ToString(System.Globalization.CultureInfo.InvariantCulture), change.Before,
+                change.Removed ? null : after.GetValueOrDefault((change.Kind, k))));
         }
-        foreach (var (what, entity, key, before, after) in operations)
-            db.AuditEntries.Add(AuditTrail.Entry(at, who, what, entity, key, before, after));
+        foreach (var (what, entity, key, before, afterOp) in operations)
+            db.AuditEntries.Add(AuditTrail.Entry(at, who, what, entity, key, before, afterOp));
         changes.Clear();
+        byEntity.Clear();
+        byKey.Clear();
         operations.Clear();
+    }
+
+    /// <summary>The records' snapshots as the database holds them now: one query per kind of record, not per record.</summary>
+    private static async Task<Dictionary<(AuditedEntity Kind, int Key), object>> SnapshotsAsync(KcCspDbContext db, IEnumerable<(AuditedEntity Kind, int Key)> records, CancellationToken ct)
+    {
+        var found = new Dictionary<(AuditedEntity, int), object>();
+        foreach (var kind in records.GroupBy(r => r.Kind))
+        {
+            var keys = kind.Select(r => r.Key).Distinct().ToList();
+            foreach (var (key, snapshot) in await kind.Key.Snapshots(db, keys, ct)) found[(kind.Key, key)] = snapshot;
+        }
+        return found;
+    }
+
+    private static Dictionary<(Type, int), EntityEntry> WholesByKey(List<EntityEntry> entries)
+    {
+        var wholes = new Dictionary<(Type, int), EntityEntry>();
+        foreach (var e in entries)
+            if (AuditedEntities.Of(e.Metadata.ClrType) is not null && KeyOf(e) is { } key) wholes.TryAdd((e.Metadata.ClrType, key), e);
+        return wholes;
     }
 
     private static int? KeyOf(EntityEntry e) => e.Metadata.FindPrimaryKey()?.Properties is [var p] && e.Property(p.Name).CurrentValue is int id ? id : null;

@@ -18,7 +18,7 @@ public static class PeopleData
         services.AddSingleton<AuditInterceptor>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<UserAdminService>();
-        services.AddScoped<SessionStamps>();
+        services.AddSingleton<SessionStamps>();
         services.AddScoped<AuditQuery>();
         services.AddScoped<ApiTokens>();
         services.AddScoped<PeopleSeeder>();

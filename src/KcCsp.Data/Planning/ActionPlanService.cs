@@ -174,18 +174,13 @@ public sealed class ActionPlanService(KcCspDbContext db, UserManager<PortalUser>
         PlanAction? action = null;
         var result = await unit.RunAsync(who, async ct =>
         {
-            if (id is { } actionId)
-            {
-                action = await db.Actions.Include(a => a.Owners).SingleOrDefaultAsync(a => a.Id == actionId, ct);
-                if (action is null) return Result.NotFound;
-            }
-            else
+            action = await db.EditOrAddAsync(id, q => q.Include(a => a.Owners), async ct =>
             {
                 var order = await db.Actions.Where(a => a.PriorityId == priority.Id).Select(a => (int?)a.SortOrder).MaxAsync(ct) ?? 0;
                 var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == priority.PlanId, ct);
-                action = new PlanAction { Text = form.Text, SortOrder = order + 1, FinancialYear = plan.ReportingYear.Next };
-                db.Actions.Add(action);
-            }
+                return new PlanAction { Text = form.Text, SortOrder = order + 1, FinancialYear = plan.ReportingYear.Next };
+            }, ct);
+            if (action is null) return Result.NotFound;
             action.Priority = priority;
             action.Theme = (form.Theme ?? "").Trim();
             action.Text = form.Text.Trim();

@@ -98,16 +98,8 @@ public sealed class ManualFigureService(KcCspDbContext db, UnitOfWork unit, Time
         Figure? figure = null;
         var result = await unit.RunAsync(who, async ct =>
         {
-            if (id is { } figureId)
-            {
-                figure = await db.Figures.SingleOrDefaultAsync(f => f.Id == figureId && f.Source == FigureSource.Manual, ct);
-                if (figure is null) return Result.NotFound;
-            }
-            else
-            {
-                figure = new Figure { Source = FigureSource.Manual };
-                db.Figures.Add(figure);
-            }
+            figure = await db.EditOrAddAsync(id, q => q.Where(f => f.Source == FigureSource.Manual), () => new Figure { Source = FigureSource.Manual }, ct);
+            if (figure is null) return Result.NotFound;
             figure.Measure = measure;
             figure.Area = area;
             figure.From = from;
@@ -193,10 +185,14 @@ public sealed class ManualFigureService(KcCspDbContext db, UnitOfWork unit, Time
         var now = clock.GetUtcNow();
         await unit.RunAsync(who, async ct =>
         {
+            // The manual figures the file may replace, in one query: those of its measures and areas.
+            var measureIds = rows.Select(r => r.Measure.Id).Distinct().ToList();
+            var areaIds = rows.Select(r => r.Area.Id).Distinct().ToList();
+            var existing = (await db.Figures.Where(f => f.Source == FigureSource.Manual && measureIds.Contains(f.MeasureId) && areaIds.Contains(f.AreaId)).ToListAsync(ct))
+                .GroupBy(f => (f.MeasureId, f.AreaId, f.From, f.To)).ToDictionary(g => g.Key, g => g.OrderBy(f => f.Id).First());
             foreach (var r in rows)
             {
-                var figure = await db.Figures.FirstOrDefaultAsync(f => f.MeasureId == r.Measure.Id && f.AreaId == r.Area.Id
-                    && f.From == r.Period.From && f.To == r.Period.To && f.Source == FigureSource.Manual, ct);
+                var figure = existing.GetValueOrDefault((r.Measure.Id, r.Area.Id, r.Period.From, r.Period.To));
                 if (figure is null)
                 {
                     figure = new Figure { Source = FigureSource.Manual, Measure = r.Measure, Area = r.Area, From = r.Period.From, To = r.Period.To };

@@ -84,16 +84,8 @@ public sealed class PlanSettingsService(KcCspDbContext db, UnitOfWork unit)
         Target? target = null;
         var result = await unit.RunAsync(who, async ct =>
         {
-            if (id is { } targetId)
-            {
-                target = await db.Targets.SingleOrDefaultAsync(t => t.Id == targetId, ct);
-                if (target is null) return Result.NotFound;
-            }
-            else
-            {
-                target = new Target();
-                db.Targets.Add(target);
-            }
+            target = await db.EditOrAddAsync(id, () => new Target(), ct);
+            if (target is null) return Result.NotFound;
             target.Measure = measure;
             target.FinancialYear = year;
             target.Form = form.Form;

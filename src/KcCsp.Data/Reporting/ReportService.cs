@@ -1,7 +1,6 @@
 using KcCsp.Data.Model;
 using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace KcCsp.Data.Reporting;
 
@@ -20,25 +19,21 @@ public sealed record FoundValue(decimal Value, FigureSource Source, string Note,
 /// boroughs' monthly values and figures for the two years at once, populations at once), then computed in memory.
 /// Reports are kept until the data changes: the key includes the <see cref="DataVersion"/> stamp and the day.
 /// </summary>
-public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, IMemoryCache cache, TimeProvider clock, SpcSettings spcSettings)
+public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, ReportVersion version, ReportBuilds builds, TimeProvider clock, SpcSettings spcSettings)
 {
-    /// <summary>The plan's report for its home area.</summary>
+    /// <summary>The plan's report for its home area: kept until the data changes, built once for all who ask meanwhile.</summary>
     public async Task<PlanReport> HomeReportAsync(ReportingPeriod period, CancellationToken ct = default)
     {
         var stamp = await version.CurrentAsync(ct);
         var today = Today.Of(clock);
-        var key = (nameof(PlanReport), stamp, today, period);
-        if (cache.TryGetValue(key, out PlanReport? kept) && kept is not null) return kept;
-        var report = await BuildAsync(period, stamp, today, ct);
-        cache.Set(key, report, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
-        return report;
+        return await builds.GetAsync((nameof(PlanReport), stamp, today, period), (service, c) => service.BuildAsync(period, stamp, today, c), ct);
     }
 
     /// <summary>A measure's like-for-like comparison for any area, over exactly the period asked for (the CLI's `measure` and the API's comparison).</summary>
     public async Task<MeasureRow> CompareAsync(string measureCode, string areaName, ReportingPeriod period, CancellationToken ct = default)
     {
         var (areas, area, measures, measure) = await LookUpAsync(measureCode, areaName, ct);
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct, spc: spcSettings);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, period.Year, period.Periods.Current.To, ct, spc: spcSettings, onlyTheseMeasures: true);
         return inputs.Row(measure, period.Periods);
     }
 
@@ -51,16 +46,20 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     {
         var (areas, area, measures, measure) = await LookUpAsync(measureCode, areaName, ct);
         var periods = LikeForLike.Of(Period.RollingTwelveMonths(to));
-        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From, spc: spcSettings);
+        var inputs = await ReportInputs.LoadAsync(db, measures, areas, area, to.FinancialYear, to, ct, from: periods.Previous.From, spc: spcSettings, onlyTheseMeasures: true);
         return inputs.Row(measure, periods, rolling: true);
     }
 
-    /// <summary>Every area and measure (a row reads them all), with the one asked for of each; the area is looked up first.</summary>
+    /// <summary>
+    /// Every area (a row ranks the boroughs) with the one asked for, and the measure asked for with the count it is a
+    /// rate of (the only other measure its row reads): what one answer needs, not the whole plan. The area is looked up first.
+    /// </summary>
     private async Task<(List<Area> Areas, Area Area, List<Measure> Measures, Measure Measure)> LookUpAsync(string measureCode, string areaName, CancellationToken ct)
     {
         var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
         var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
-        var measures = await db.Measures.AsNoTracking().ToListAsync(ct);
+        var measures = await db.Measures.AsNoTracking()
+            .Where(m => m.Code == measureCode || db.Measures.Any(r => r.Code == measureCode && r.RateOfMeasureId == m.Id)).ToListAsync(ct);
         var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
         return (areas, area, measures, measure);
     }
@@ -164,9 +163,23 @@ internal sealed class ReportInputs
 
     /// <param name="toMonth">The last month of the report's period: values are read from April of the year before to it.</param>
     /// <param name="from">An earlier first month to read from (a rolling twelve months against the twelve before).</param>
+    /// <param name="onlyTheseMeasures">Read values, figures, targets and categories of <paramref name="measures"/> only (one
+    /// measure's comparison), rather than of every measure (a whole report, which passes them all).</param>
     /// <param name="spc">Run lengths for the XmR charts; the area's own months are read back <see cref="SpcCharts.DefaultBaselineMonths"/> further for their baseline.</param>
-    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct, YearMonth? from = null, SpcSettings? spc = null)
+    public static async Task<ReportInputs> LoadAsync(KcCspDbContext db, List<Measure> measures, List<Area> areas, Area area, FinancialYear year, YearMonth toMonth, CancellationToken ct, YearMonth? from = null, SpcSettings? spc = null, bool onlyTheseMeasures = false)
     {
+        var only = onlyTheseMeasures ? measures.Select(m => m.Id).ToList() : null;
+        IQueryable<MeasureMonthValue> values = db.MeasureMonthValues.AsNoTracking();
+        IQueryable<Figure> storedFigures = db.Figures.AsNoTracking();
+        IQueryable<Target> storedTargets = db.Targets.AsNoTracking();
+        IQueryable<MeasureCategory> measureCategories = db.MeasureCategories;
+        if (only is not null)
+        {
+            values = values.Where(v => only.Contains(v.MeasureId));
+            storedFigures = storedFigures.Where(f => only.Contains(f.MeasureId));
+            storedTargets = storedTargets.Where(t => only.Contains(t.MeasureId));
+            measureCategories = measureCategories.Where(mc => only.Contains(mc.MeasureId));
+        }
         var first = from is { } f && f < year.Previous.Start ? f : year.Previous.Start;
         var history = new YearMonth(year.StartYear, FinancialYear.FirstMonth).AddMonths(-SpcCharts.DefaultBaselineMonths);
         if (history > first) history = first;
@@ -174,22 +187,22 @@ internal sealed class ReportInputs
         var peerGroup = PeerGroups.For(groups, area.Id);
         var areaIds = areas.Where(a => a.InLondonRanking).Select(a => a.Id).Append(area.Id)
             .Concat(peerGroup?.Members.Select(m => m.AreaId) ?? []).Distinct().ToList();
-        var monthValues = await db.MeasureMonthValues.AsNoTracking()
+        var monthValues = await values
             .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth
                 || v.AreaId == area.Id && v.Month >= history && v.Month < first)
             .Select(v => new { v.MeasureId, v.AreaId, v.Month, v.Value, v.ImportId })
             .ToListAsync(ct);
-        var figures = await db.Figures.AsNoTracking()
+        var figures = await storedFigures
             .Where(f => areaIds.Contains(f.AreaId) && f.From >= first && f.To <= toMonth
                 || f.AreaId == area.Id && f.From == f.To && f.From >= history && f.From < first)
             .ToListAsync(ct);
         var populationYears = Enumerable.Range(first.FinancialYear.StartYear, year.StartYear - first.FinancialYear.StartYear + 1).ToList();
         var populations = await db.Populations.AsNoTracking().Where(p => populationYears.Contains(p.Year)).ToListAsync(ct);
-        var targets = await db.Targets.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct);
+        var targets = await storedTargets.OrderBy(t => t.Id).ToListAsync(ct);
         var importIds = monthValues.Select(v => v.ImportId).Distinct().ToList();
         var files = importIds.Count == 0 ? [] : await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id))
             .Select(i => new { i.Id, i.FileName }).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
-        var categories = await (from mc in db.MeasureCategories join c in db.CrimeCategories on mc.CategoryId equals c.Id
+        var categories = await (from mc in measureCategories join c in db.CrimeCategories on mc.CategoryId equals c.Id
                                 select new { mc.MeasureId, c.Code }).ToListAsync(ct);
         return new ReportInputs
         {

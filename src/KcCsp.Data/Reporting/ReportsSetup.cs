@@ -15,6 +15,7 @@ public static class ReportsSetup
         services.AddMemoryCache();
         services.AddSingleton(sp => new ReportVersion(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(seconds)));
         services.AddSingleton<DataVersionInterceptor>();
+        services.AddSingleton<ReportBuilds>();
         services.AddScoped<ReportService>();
         services.AddScoped<PlanCatalog>();
         services.AddScoped<ReportingPeriods>();

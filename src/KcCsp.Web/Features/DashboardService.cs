@@ -19,6 +19,9 @@ public sealed record PlanHeader(string Title, string Partnership, string Years, 
     /// <summary>The financial years a reader can choose, newest first.</summary>
     public IReadOnlyList<string> ChoosableYears { get; init; } = [];
 
+    /// <summary>The data stamp of the one report build every figure on the page comes from (shown once, as data-stamp).</summary>
+    public Guid DataStamp { get; init; }
+
     public static PlanHeader Of(PlanReport report)
     {
         var periods = report.Period.Periods;
@@ -27,6 +30,7 @@ public sealed record PlanHeader(string Title, string Partnership, string Years, 
         {
             ChoosableYears = report.ChoosableYears.Select(y => y.ToString()).ToList(),
             BaselineTo = report.Period.BaselineTo?.ToString(),
+            DataStamp = report.DataStamp,
         };
     }
 }
