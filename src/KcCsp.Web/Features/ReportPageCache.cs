@@ -58,7 +58,10 @@ public sealed class ReportPageCache : IOutputCachePolicy
         context.EnableOutputCaching = true;
         context.AllowCacheLookup = true;
         context.AllowCacheStorage = true;
-        context.AllowLocking = true;
+        // No locking: a kept response is one session's, so locking only ever joined one session's identical requests,
+        // and a request its client aborted then failed every request waiting on it (a 500 in bench/morning.sh). The
+        // expensive part, the report, is already built once per change for all who wait (ReportBuilds).
+        context.AllowLocking = false;
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.OutputCacheSeconds);
         var vary = context.CacheVaryByRules;
         vary.QueryKeys = "*";
