@@ -57,6 +57,19 @@ public sealed class NoSmallAreaDataException(string message) : BadParameterExcep
 /// </summary>
 public sealed class Hotspots(KcCspDbContext db)
 {
+    /// <summary>Whether any applied import of the kind covers the area in the period's months: two queries, so a page or
+    /// the board pack asks once before asking measure by measure.</summary>
+    public async Task<bool> CoveredAsync(string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
+    {
+        var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName);
+        if (area is null) return false;
+        var (first, last) = (period.Periods.Previous.From, period.Periods.Current.To);
+        return await (from k in db.ImportCoverages
+                      join i in db.CrimeImports on k.ImportId equals i.Id
+                      where k.AreaId == area.Id && i.Status == ImportStatus.Applied && i.SmallAreaKind == level && k.Month >= first && k.Month <= last
+                      select k.ImportId).AnyAsync(ct);
+    }
+
     public async Task<HotspotTable> ForAsync(string measureCode, string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
     {
         var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) ?? throw new UnknownAreaException(areaName);

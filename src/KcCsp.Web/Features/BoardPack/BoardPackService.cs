@@ -43,6 +43,7 @@ public sealed class BoardPackService(PlanCatalog plan, ReportService reports, Mo
     private async Task<IReadOnlyList<SmallAreas.HotspotsJson>> HotspotsAsync(PlanReport report, ReportingPeriod period, CancellationToken ct)
     {
         var tables = new List<SmallAreas.HotspotsJson>();
+        if (!await hotspots.CoveredAsync(report.Area.Name, period, SmallAreaKind.Ward, ct)) return tables;
         foreach (var code in report.Priorities.SelectMany(p => p.Headlines).Select(r => r.Measure.Code).Distinct())
         {
             try

@@ -18,6 +18,7 @@ public sealed class HotspotsViewComponent(Hotspots hotspots, IWebHostEnvironment
     {
         var period = new ReportingPeriod(Domain.FinancialYear.Parse(financialYear), toMonth);
         var panels = new List<HotspotsPanel>();
+        if (!await hotspots.CoveredAsync(area, period, SmallAreaKind.Ward, HttpContext.RequestAborted)) return View(panels);
         foreach (var code in measures)
         {
             HotspotTable table;
