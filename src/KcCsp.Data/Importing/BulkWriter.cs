@@ -45,6 +45,13 @@ public static class BulkTables
         new("Value", v => v.Value), new("ImportId", v => v.ImportId),
     ]);
 
+    /// <summary>New wards and LSOAs of a small-area file (an LSOA release brings about 5,000 at once).</summary>
+    public static readonly BulkTable<SmallArea> SmallAreas = new("SmallAreas",
+    [
+        new("Code", Text: s => s.Code), new("Name", Text: s => s.Name), new("Kind", Text: s => s.Kind.ToString()), new("AreaId", s => s.AreaId),
+        new("FirstMonth", s => s.FirstMonth.ToYyyyMm()), new("LastMonth", s => s.LastMonth.ToYyyyMm()),
+    ]);
+
     public static IBulkWriter For(DatabaseProvider provider) => provider switch
     {
         DatabaseProvider.Sqlite => new SqliteBulkWriter(),

@@ -768,19 +768,23 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     private async Task RecordSmallAreasAsync(ExtractScan scan, SmallAreaKind kind, YearMonth first, YearMonth last, CancellationToken ct)
     {
         var existing = await db.SmallAreas.Where(s => s.Kind == kind).ToDictionaryAsync(s => s.Code, ct);
+        var added = new List<SmallArea>();
         foreach (var (code, seen) in scan.SmallAreas)
         {
             if (seen.Borough is null) continue;
             if (!existing.TryGetValue(code, out var area))
             {
-                db.SmallAreas.Add(new SmallArea { Code = code, Name = seen.Name, Kind = kind, AreaId = seen.Borough.Id, FirstMonth = first, LastMonth = last });
+                added.Add(new SmallArea { Code = code, Name = seen.Name, Kind = kind, AreaId = seen.Borough.Id, FirstMonth = first, LastMonth = last });
                 continue;
             }
-            if (last >= area.LastMonth) area.Name = seen.Name;
+            if (last >= area.LastMonth && area.Name != seen.Name) area.Name = seen.Name;
             if (first < area.FirstMonth) area.FirstMonth = first;
             if (last > area.LastMonth) area.LastMonth = last;
         }
         await db.SaveChangesAsync(ct);
+        // New codes through the bulk path (an LSOA release brings thousands: tracked one by one they cost the import a second).
+        if (added.Count > 0)
+            await writer.WriteAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), BulkTables.SmallAreas, added, ct);
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public sealed class BulkTableContractTests
         Check(model, typeof(CrimeCount), BulkTables.Counts.Name, BulkTables.Counts.Columns.Select(c => (c.Name, c.IsText)), provider);
         Check(model, typeof(ImportCoverage), BulkTables.Coverage.Name, BulkTables.Coverage.Columns.Select(c => (c.Name, c.IsText)), provider);
         Check(model, typeof(MeasureMonthValue), BulkTables.MeasureValues.Name, BulkTables.MeasureValues.Columns.Select(c => (c.Name, c.IsText)), provider);
+        Check(model, typeof(SmallArea), BulkTables.SmallAreas.Name, BulkTables.SmallAreas.Columns.Select(c => (c.Name, c.IsText)), provider);
         BulkTables.For(provider).Should().NotBeNull();
     }
 

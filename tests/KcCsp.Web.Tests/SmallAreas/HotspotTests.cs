@@ -83,8 +83,13 @@ public sealed class HotspotTests : IAsyncDisposable
         var boroughBurglary = await ImportTests.MeasureAsync(factory, "residential-burglary", last.FinancialYear.ToString(), last.Month);
         burglary.GetProperty("wards").EnumerateArray().Sum(w => w.GetProperty("value").GetInt64()).Should().Be((long)boroughBurglary.GetProperty("value").GetDecimal());
 
-        // The API gives the same record; the CSV the same rows.
+        // The priority page shows the headline measure's wards with the command line's figures.
         var client = await factory.SignedInClientAsync("Board");
+        var page = await client.GetStringAsync($"/priorities/serious-acquisitive-crime?year={last.FinancialYear}&toMonth={last.Month}");
+        foreach (var w in WardsOf(await HotspotsAsync("serious-acquisitive-crime", last.FinancialYear.ToString(), last.Month)))
+            page.Should().MatchRegex($"<tr data-ward=\"{w.Code}\">.*?<td class=\"num\">{w.Value:N0}</td><td class=\"num\">{w.Previous:N0}</td>");
+
+        // The API gives the same record; the CSV the same rows.
         var query = $"?area={Uri.EscapeDataString(KandC)}&year={last.FinancialYear}&toMonth={last.Month}";
         var api = JsonDocument.Parse(await client.GetStringAsync($"/api/measures/total-notifiable-offences/hotspots{query}")).RootElement;
         api.GetProperty("wards").EnumerateArray().Select(w => (w.GetProperty("code").GetString(), w.GetProperty("value").GetInt64()))
@@ -92,6 +97,31 @@ public sealed class HotspotTests : IAsyncDisposable
         var csv = await client.GetStringAsync($"/measures/total-notifiable-offences/hotspots.csv{query}");
         var top = wards[0];
         csv.Should().Contain($"{top.GetProperty("code").GetString()},").And.Contain($",{top.GetProperty("value").GetInt64()},{top.GetProperty("previous").GetInt64()},");
+    }
+
+    private static IEnumerable<(string Code, long Value, long Previous)> WardsOf(JsonElement hotspots) =>
+        hotspots.GetProperty("wards").EnumerateArray().Select(w => (w.GetProperty("code").GetString()!, w.GetProperty("value").GetInt64(), w.GetProperty("previous").GetInt64()));
+
+    [Fact]
+    public async Task Lsoas_of_a_real_lsoa_release_are_ranked_with_the_files_own_sums()
+    {
+        var path = RealFileTests.PathOf("RealFiles/mps/lsoa-historical-2020-07-to-2024-06-extract.csv");
+        var file = ExtractFile.Split(File.ReadLines(path).First());
+        var rows = File.ReadLines(path).Skip(1).Select(ExtractFile.Split).Where(c => c[2] == "E09000020").ToList();
+        await ImportTests.ImportAsync(factory, path);
+        var json = await HotspotsAsync("total-notifiable-offences", "2023/24", 3, 0, "--level", "lsoa");
+        json.GetProperty("level").GetString().Should().Be("lsoa");
+        var lsoas = json.GetProperty("lsoas").EnumerateArray().ToList();
+        lsoas.Select(l => l.GetProperty("code").GetString()).Should().BeEquivalentTo(["E01002884", "E01002885"]);
+        long Sum(string lsoa, int from, int to) => rows.Where(r => r[0] == lsoa)
+            .Sum(r => Enumerable.Range(5, file.Count - 5).Where(i => int.Parse(file[i]) >= from && int.Parse(file[i]) <= to).Sum(i => long.Parse(r[i])));
+        foreach (var l in lsoas)
+        {
+            var code = l.GetProperty("code").GetString()!;
+            l.GetProperty("name").GetString().Should().StartWith("Kensington and Chelsea 006");
+            l.GetProperty("value").GetInt64().Should().Be(Sum(code, 202304, 202403));
+            l.GetProperty("previous").GetInt64().Should().Be(Sum(code, 202204, 202303));
+        }
     }
 
     [Fact]
