@@ -483,17 +483,22 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         // Wide small-area files: borough total rows (no small-area code) and the small areas' sums, by area and category names.
         Dictionary<(string Area, string Category), BoroughTotal>? boroughTotals = layout is { SmallAreaColumn: not null, IsLong: false } ? [] : null;
         Dictionary<(string Area, string Category), long[]>? wardSums = boroughTotals is null ? null : [];
-        (string? Code, string? AreaKey) lastSmall = (null, null);
-        // A small area's code, name and borough, checked once per run of rows (rows come grouped by small area).
-        void SeeSmallArea(string? code, string areaKey, long line)
+        // Per small-area number (from the duplicate check), the number of the area it was first listed under: a row
+        // costs one array read, not a look-up by code (an LSOA file changes code on every row).
+        var smallAreaArea = new int[1024];
+        // A small area's code, name and borough: recorded the first time, and any other area it is listed under.
+        void SeeSmallArea(string? code, int smallId, int areaId, string areaKey, long line)
         {
-            if (code is null || (ReferenceEquals(code, lastSmall.Code) && ReferenceEquals(areaKey, lastSmall.AreaKey))) return;
-            lastSmall = (code, areaKey);
-            if (scan.SmallAreas.TryGetValue(code, out var seen))
+            if (code is null || smallId == 0) return;
+            if (smallId >= smallAreaArea.Length) Array.Resize(ref smallAreaArea, Math.Max(smallId + 1, smallAreaArea.Length * 2));
+            var first = smallAreaArea[smallId];
+            if (first == areaId) return;
+            if (first != 0)
             {
-                if (seen.AreaKey != areaKey) seen.OtherAreas.TryAdd(areaKey, line);
+                scan.SmallAreas[code].OtherAreas.TryAdd(areaKey, line);
                 return;
             }
+            smallAreaArea[smallId] = areaId;
             if (SmallAreaCodes.Problem(layout.SmallAreaKind!.Value, code) is { } problem) scan.Problem(line, layout.SmallAreaColumn, layout, problem);
             var name = layout.SmallAreaNameColumn is { } nameColumn ? table[nameColumn].Trim() : code;
             if (name.Length > ExtractCells.MaxCategoryName) name = name[..ExtractCells.MaxCategoryName];
@@ -571,9 +576,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                 }
                 if (yearOk && monthOk && rowOk)
                 {
-                    if (duplicates.Add(areaKey, spelling, smallCell, year, month, out var small) is { } repeated)
+                    if (duplicates.Add(areaKey, spelling, smallCell, year, month, out var small, out var smallId, out var areaId) is { } repeated)
                         scan.Problem(line, null, layout, repeated);
-                    SeeSmallArea(small, areaKey, line);
+                    SeeSmallArea(small, smallId, areaId, areaKey, line);
                     // Rows come grouped: only a change of area or month needs the sets.
                     if (!ReferenceEquals(areaKey, lastCovered.Key) || ym != lastCovered.Month)
                     {
@@ -600,9 +605,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
                     }
                 }
                 string? small = null;
-                if (rowOk && duplicates.Add(areaKey, spelling, smallCell, 0, 0, out small) is { } repeated)
+                var (smallId, areaId) = (0, 0);
+                if (rowOk && duplicates.Add(areaKey, spelling, smallCell, 0, 0, out small, out smallId, out areaId) is { } repeated)
                     scan.Problem(line, null, layout, repeated);
-                if (rowOk) SeeSmallArea(small, areaKey, line);
+                if (rowOk) SeeSmallArea(small, smallId, areaId, areaKey, line);
                 if (boroughTotals is not null && allOk && rowOk)
                 {
                     // A small-area file's row without a code is the borough's own total: its counts are the wards' sum,

@@ -81,9 +81,16 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     /// <param name="year">Long files: the row's month (already checked to be in range); ignored for wide files.</param>
     /// <param name="smallAreaCode">The small-area code as one string per distinct code (null where the file has none,
     /// or once a limit has been passed), for the counts the row keeps.</param>
-    public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode)
+    public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode) =>
+        Add(areaKey, category, smallArea, year, month, out smallAreaCode, out _, out _);
+
+    /// <param name="smallAreaId">This file's number for the small-area code (1, 2, …; 0 where the row has none), and
+    /// <paramref name="areaId"/> its number for the area: what a caller compares per row instead of strings.</param>
+    public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode, out int smallAreaId, out int areaId)
     {
         smallAreaCode = null;
+        smallAreaId = 0;
+        areaId = 0;
         if (stopped) return null;
         if (!ReferenceEquals(areaKey, lastArea.Key)) lastArea = (areaKey, Id(areas, areaKey));
         if (!ReferenceEquals(category, lastCategory.Key)) lastCategory = (category, Id(categories, category));
@@ -103,6 +110,7 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
                 smallAreas[smallAreaCode] = small;
             }
         }
+        (smallAreaId, areaId) = (small, lastArea.Id);
         var key = ((long)small << 28) | ((long)lastArea.Id << 14) | (long)lastCategory.Id;
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(combinations, key, out var seen);
         if (!isLong) return seen ? Repeated(null) : null;
