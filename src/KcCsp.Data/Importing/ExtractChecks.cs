@@ -81,9 +81,6 @@ internal sealed class DuplicateRows(ExtractLimits limits, bool isLong, YearMonth
     /// <param name="year">Long files: the row's month (already checked to be in range); ignored for wide files.</param>
     /// <param name="smallAreaCode">The small-area code as one string per distinct code (null where the file has none,
     /// or once a limit has been passed), for the counts the row keeps.</param>
-    public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode) =>
-        Add(areaKey, category, smallArea, year, month, out smallAreaCode, out _, out _);
-
     /// <param name="smallAreaId">This file's number for the small-area code (1, 2, …; 0 where the row has none), and
     /// <paramref name="areaId"/> its number for the area: what a caller compares per row instead of strings.</param>
     public string? Add(string areaKey, string category, ReadOnlySpan<char> smallArea, int year, int month, out string? smallAreaCode, out int smallAreaId, out int areaId)

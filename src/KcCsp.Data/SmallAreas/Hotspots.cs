@@ -52,24 +52,19 @@ public sealed class NoSmallAreaDataException(string message) : BadParameterExcep
 /// <summary>
 /// Hotspots: a crime measure's counts by ward or LSOA, read from the stored counts of the newest applied import of that
 /// kind covering each borough-month (borough files carry no small areas, so a borough file imported later does not
-/// hide them). Computed on demand in three queries, for one borough: its small areas, the authoritative import of each
-/// month, and the counts of those imports for that borough and those months.
+/// hide them). Computed on demand for one borough: what all measures share (the area, the authoritative import of each
+/// month, the small areas and their populations) is read once, then each measure's category names and counts.
 /// </summary>
 public sealed class Hotspots(KcCspDbContext db)
 {
-    /// <summary>Whether any applied import of the kind covers the area in the period's months: two queries, so a page or
-    /// the board pack asks once before asking measure by measure.</summary>
-    public async Task<bool> CoveredAsync(string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
+    /// <summary>What every measure's table for one area, period and level shares.</summary>
+    private sealed record Scope(Area Area, LikeForLike Periods, SmallAreaKind Level, IReadOnlyDictionary<YearMonth, int> Authoritative,
+        IReadOnlyList<SmallArea> SmallAreas, IReadOnlyDictionary<string, SmallAreaPopulation> Populations)
     {
-        var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName);
-        if (area is null) return false;
-        var (first, last) = (period.Periods.Previous.From, period.Periods.Current.To);
-        return await (from k in db.ImportCoverages
-                      join i in db.CrimeImports on k.ImportId equals i.Id
-                      where k.AreaId == area.Id && i.Status == ImportStatus.Applied && i.SmallAreaKind == level && k.Month >= first && k.Month <= last
-                      select k.ImportId).AnyAsync(ct);
+        public bool CoversCurrent => Periods.Current.Months.Any(Authoritative.ContainsKey);
     }
 
+    /// <summary>One measure's table; a clear refusal when the measure is not counted from extracts or no file covers the period.</summary>
     public async Task<HotspotTable> ForAsync(string measureCode, string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
     {
         var area = ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) ?? throw new UnknownAreaException(areaName);
@@ -77,16 +72,56 @@ public sealed class Hotspots(KcCspDbContext db)
         var word = SmallAreaCodes.Word(level);
         if (measure.Source != MeasureSource.CrimeExtract)
             throw new NoSmallAreaDataException($"{measure.Name} is not counted from crime extracts: it has no {word} figures.");
+        var scope = await ScopeAsync(area, period, level, ct);
+        if (!scope.CoversCurrent)
+            throw new NoSmallAreaDataException($"No {word}-level file covers {area.Name} for {scope.Periods.Current.Describe()}: import an MPS {word}-level release to see where {measure.Name.ToLowerInvariant()} is.");
+        return await TableAsync(scope, measure, ct);
+    }
+
+    /// <summary>
+    /// The tables of those of <paramref name="measureCodes"/> that are counted from extracts, in their order; none when no
+    /// file of the level covers the period (the priority page's "Where" and the board pack's Hotspots sheet).
+    /// </summary>
+    public async Task<IReadOnlyList<HotspotTable>> ForEachAsync(IReadOnlyList<string> measureCodes, string areaName, ReportingPeriod period, SmallAreaKind level, CancellationToken ct = default)
+    {
+        if (measureCodes.Count == 0 || ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) is not { } area) return [];
+        var scope = await ScopeAsync(area, period, level, ct);
+        if (!scope.CoversCurrent) return [];
+        var measures = await db.Measures.AsNoTracking().Where(m => measureCodes.Contains(m.Code) && m.Source == MeasureSource.CrimeExtract).ToListAsync(ct);
+        var tables = new List<HotspotTable>();
+        foreach (var measure in measures.OrderBy(m => IndexOf(measureCodes, m.Code))) tables.Add(await TableAsync(scope, measure, ct));
+        return tables;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> codes, string code)
+    {
+        for (var i = 0; i < codes.Count; i++) if (codes[i] == code) return i;
+        return codes.Count;
+    }
+
+    private async Task<Scope> ScopeAsync(Area area, ReportingPeriod period, SmallAreaKind level, CancellationToken ct)
+    {
         var periods = period.Periods;
         var (first, last) = (periods.Previous.From, periods.Current.To);
-
         var covering = await (from k in db.ImportCoverages
                               join i in db.CrimeImports on k.ImportId equals i.Id
                               where k.AreaId == area.Id && i.Status == ImportStatus.Applied && i.SmallAreaKind == level && k.Month >= first && k.Month <= last
                               select new { k.Month, k.ImportId }).ToListAsync(ct);
         var authoritative = covering.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Max(c => c.ImportId));
-        if (!periods.Current.Months.Any(authoritative.ContainsKey))
-            throw new NoSmallAreaDataException($"No {word}-level file covers {area.Name} for {periods.Current.Describe()}: import an MPS {word}-level release to see where {measure.Name.ToLowerInvariant()} is.");
+        if (authoritative.Count == 0) return new Scope(area, periods, level, authoritative, [], new Dictionary<string, SmallAreaPopulation>());
+        var smallAreas = await db.SmallAreas.AsNoTracking().Where(s => s.AreaId == area.Id && s.Kind == level).ToListAsync(ct);
+        // Rates per 1,000 from the ward estimate nearest the period's first year (ward estimates are published years late).
+        var codes = smallAreas.Select(a => a.Code).ToList();
+        var startYear = periods.Current.From.Year;
+        var populations = (await db.SmallAreaPopulations.AsNoTracking().Where(p => codes.Contains(p.Code)).ToListAsync(ct))
+            .GroupBy(p => p.Code).ToDictionary(g => g.Key, g => g.OrderBy(p => Math.Abs(p.Year - startYear)).ThenByDescending(p => p.Year).First());
+        return new Scope(area, periods, level, authoritative, smallAreas, populations);
+    }
+
+    private async Task<HotspotTable> TableAsync(Scope scope, Measure measure, CancellationToken ct)
+    {
+        var (area, periods, authoritative) = (scope.Area, scope.Periods, scope.Authoritative);
+        var (first, last) = (periods.Previous.From, periods.Current.To);
         var importIds = authoritative.Values.Distinct().ToList();
 
         // The measure's category names: every name for total notifiable offences, else those mapped to its categories.
@@ -102,7 +137,6 @@ public sealed class Hotspots(KcCspDbContext db)
         var sums = await counts.GroupBy(c => new { c.ImportId, c.SmallAreaCode, c.Month })
             .Select(g => new { g.Key.ImportId, g.Key.SmallAreaCode, g.Key.Month, Total = g.Sum(c => (long)c.Count) }).ToListAsync(ct);
 
-        var smallAreas = await db.SmallAreas.AsNoTracking().Where(s => s.AreaId == area.Id && s.Kind == level).ToListAsync(ct);
         var current = new Dictionary<string, long>();
         var previous = new Dictionary<string, long>();
         foreach (var s in sums)
@@ -116,33 +150,29 @@ public sealed class Hotspots(KcCspDbContext db)
         // A small area compares like with like when the files of the earlier months list its code (with or without counts).
         var previousCovered = periods.Previous.Months.All(authoritative.ContainsKey);
         bool Comparable(SmallArea a) => previousCovered && a.FirstMonth <= periods.Previous.From && a.LastMonth >= periods.Previous.To;
-        var listed = smallAreas.Where(a => a.LastMonth >= periods.Current.From && a.FirstMonth <= periods.Current.To || current.ContainsKey(a.Code)).ToList();
+        var listed = scope.SmallAreas.Where(a => a.LastMonth >= periods.Current.From && a.FirstMonth <= periods.Current.To || current.ContainsKey(a.Code)).ToList();
         var total = listed.Sum(a => current.GetValueOrDefault(a.Code));
-        // Rates per 1,000 from the ward estimate nearest the period's first year (ward estimates are published years late).
-        var codes = listed.Select(a => a.Code).ToList();
-        var startYear = periods.Current.From.Year;
-        var populations = (await db.SmallAreaPopulations.AsNoTracking().Where(p => codes.Contains(p.Code)).ToListAsync(ct))
-            .GroupBy(p => p.Code).ToDictionary(g => g.Key, g => g.OrderBy(p => Math.Abs(p.Year - startYear)).ThenByDescending(p => p.Year).First());
         var rows = listed.Select(a =>
         {
             var value = current.GetValueOrDefault(a.Code);
             long? before = Comparable(a) ? previous.GetValueOrDefault(a.Code) : null;
+            var population = scope.Populations.GetValueOrDefault(a.Code);
             return new Hotspot
             {
                 Code = a.Code, Name = a.Name, Value = value, Previous = before,
                 ChangePercent = before is { } b ? Change.Percent(value, b) : null,
                 Significance = before is { } p && (p > 0 || value > 0) ? PoissonMeansTest.Test(p, value) : null,
                 SharePercent = total == 0 ? 0 : Change.RoundHalfAwayFromZero(100m * value / total, 1),
-                RatePer1000 = populations.GetValueOrDefault(a.Code) is { Value: > 0 } pop ? Rate.Per1000(value, pop.Value) : null,
-                Population = populations.GetValueOrDefault(a.Code)?.Value,
-                PopulationYear = populations.GetValueOrDefault(a.Code)?.Year,
+                RatePer1000 = population is { Value: > 0 } ? Rate.Per1000(value, population.Value) : null,
+                Population = population?.Value,
+                PopulationYear = population?.Year,
             };
         }).OrderByDescending(h => h.Value).ThenBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList();
 
         var missing = periods.Previous.Months.Concat(periods.Current.Months).Where(m => !authoritative.ContainsKey(m)).ToList();
         return new HotspotTable
         {
-            MeasureCode = measure.Code, MeasureName = measure.Name, Area = area.Name, AreaCode = area.Code, Level = level, Periods = periods, SmallAreas = rows,
+            MeasureCode = measure.Code, MeasureName = measure.Name, Area = area.Name, AreaCode = area.Code, Level = scope.Level, Periods = periods, SmallAreas = rows,
             Total = total, PreviousTotal = rows.Any(r => r.LikeForLike) ? rows.Sum(r => r.Previous ?? 0) : null,
             Imports = importIds.OrderDescending().ToList(), MissingMonths = missing,
         };

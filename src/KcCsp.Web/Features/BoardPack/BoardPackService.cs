@@ -40,21 +40,7 @@ public sealed class BoardPackService(PlanCatalog plan, ReportService reports, Mo
     }
 
     /// <summary>Each priority's headline crime measures by ward, where ward files cover the period (none otherwise).</summary>
-    private async Task<IReadOnlyList<SmallAreas.HotspotsJson>> HotspotsAsync(PlanReport report, ReportingPeriod period, CancellationToken ct)
-    {
-        var tables = new List<SmallAreas.HotspotsJson>();
-        if (!await hotspots.CoveredAsync(report.Area.Name, period, SmallAreaKind.Ward, ct)) return tables;
-        foreach (var code in report.Priorities.SelectMany(p => p.Headlines).Select(r => r.Measure.Code).Distinct())
-        {
-            try
-            {
-                tables.Add(SmallAreas.HotspotsJson.Of(await hotspots.ForAsync(code, report.Area.Name, period, SmallAreaKind.Ward, ct)));
-            }
-            catch (Data.SmallAreas.NoSmallAreaDataException)
-            {
-                // No ward file covers this measure and period: the sheet leaves it out.
-            }
-        }
-        return tables;
-    }
+    private async Task<IReadOnlyList<SmallAreas.HotspotsJson>> HotspotsAsync(PlanReport report, ReportingPeriod period, CancellationToken ct) =>
+        (await hotspots.ForEachAsync(report.Priorities.SelectMany(p => p.Headlines).Select(r => r.Measure.Code).Distinct().ToList(),
+            report.Area.Name, period, SmallAreaKind.Ward, ct)).Select(SmallAreas.HotspotsJson.Of).ToList();
 }

@@ -18,21 +18,11 @@ public sealed class HotspotsViewComponent(Hotspots hotspots, IWebHostEnvironment
     {
         var period = new ReportingPeriod(Domain.FinancialYear.Parse(financialYear), toMonth);
         var panels = new List<HotspotsPanel>();
-        if (!await hotspots.CoveredAsync(area, period, SmallAreaKind.Ward, HttpContext.RequestAborted)) return View(panels);
-        foreach (var code in measures)
+        foreach (var table in await hotspots.ForEachAsync(measures, area, period, SmallAreaKind.Ward, HttpContext.RequestAborted))
         {
-            HotspotTable table;
-            try
-            {
-                table = await hotspots.ForAsync(code, area, period, SmallAreaKind.Ward, HttpContext.RequestAborted);
-            }
-            catch (NoSmallAreaDataException)
-            {
-                continue;
-            }
             var boundaries = table.AreaCode is { } ons && environment.WebRootFileProvider.GetFileInfo($"geo/{ons}-wards.json").Exists ? $"/geo/{ons}-wards.json" : null;
             var query = $"?area={Uri.EscapeDataString(table.Area)}&year={Uri.EscapeDataString(financialYear)}&toMonth={toMonth}";
-            panels.Add(new HotspotsPanel(HotspotsJson.Of(table), boundaries, $"/measures/{code}/hotspots.csv{query}", $"hotspots-{code}"));
+            panels.Add(new HotspotsPanel(HotspotsJson.Of(table), boundaries, $"/measures/{table.MeasureCode}/hotspots.csv{query}", $"hotspots-{table.MeasureCode}"));
         }
         return View(panels);
     }
