@@ -17,6 +17,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanMembership> PlanMemberships => Set<PlanMembership>();
     public DbSet<Priority> Priorities => Set<Priority>();
     public DbSet<PriorityReview> PriorityReviews => Set<PriorityReview>();
     public DbSet<Measure> Measures => Set<Measure>();
@@ -67,6 +68,21 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
     public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 
+    /// <summary>
+    /// The partnership's plan this unit of work is scoped to (a request's chosen plan, the CLI's <c>--plan</c>, a report
+    /// build's key): measures, priorities, actions and their updates, figures, targets and published analyses of other
+    /// plans are invisible to every query (global query filters), so no use case can read or change another
+    /// partnership's records by id or code. Null: not scoped (the importer, which recomputes every plan's measures, and
+    /// seeding); <see cref="ScopedPlan"/> is then the first plan.
+    /// </summary>
+    public int? PlanScopeId { get; private set; }
+
+    /// <summary>Scopes every later query of this context to one plan (see <see cref="PlanScopeId"/>).</summary>
+    public void ScopeToPlan(int planId) => PlanScopeId = planId;
+
+    /// <summary>The plan in scope, or the first plan when none is chosen: a query of one row.</summary>
+    public IQueryable<Plan> ScopedPlan => PlanScopeId is { } id ? Plans.Where(p => p.Id == id) : Plans.OrderBy(p => p.Id).Take(1);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Months and financial years are stored as plain integers (200904, 2009) so every provider can index and compare them.
@@ -82,6 +98,16 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(KcCspDbContext).Assembly);
         builder.Entity<DataVersion>().Property(v => v.Id).ValueGeneratedNever();
+        // One plan's records at a time, when a plan is chosen (see PlanScopeId).
+        builder.Entity<Measure>().HasQueryFilter(m => PlanScopeId == null || m.PlanId == PlanScopeId);
+        builder.Entity<Priority>().HasQueryFilter(p => PlanScopeId == null || p.PlanId == PlanScopeId);
+        builder.Entity<PriorityReview>().HasQueryFilter(r => PlanScopeId == null || r.Priority!.PlanId == PlanScopeId);
+        builder.Entity<PlanAction>().HasQueryFilter(a => PlanScopeId == null || a.Priority!.PlanId == PlanScopeId);
+        builder.Entity<ActionUpdate>().HasQueryFilter(u => PlanScopeId == null || u.Action!.Priority!.PlanId == PlanScopeId);
+        builder.Entity<Figure>().HasQueryFilter(f => PlanScopeId == null || f.Measure!.PlanId == PlanScopeId);
+        builder.Entity<Target>().HasQueryFilter(t => PlanScopeId == null || t.Measure!.PlanId == PlanScopeId);
+        builder.Entity<MeasureCategory>().HasQueryFilter(c => PlanScopeId == null || c.Measure!.PlanId == PlanScopeId);
+        builder.Entity<AnalysisPublication>().HasQueryFilter(p => PlanScopeId == null || p.Priority!.PlanId == PlanScopeId);
         // The one row exists from the start: stamps are UPDATEs, never a race to INSERT it.
         builder.Entity<DataVersion>().HasData(new DataVersion { Id = DataVersion.SingletonId, Stamp = Guid.Empty, ChangedAt = DateTimeOffset.UnixEpoch });
     }

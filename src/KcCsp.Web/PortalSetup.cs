@@ -1,3 +1,4 @@
+using KcCsp.Web.Features.Partnerships;
 using KcCsp.Data;
 using KcCsp.Web.Features;
 using KcCsp.Web.Features.People;
@@ -89,6 +90,7 @@ public static class PortalSetup
         // Kept report pages are looked up before sign-in decrypts the cookie (see ReportPageCache); a miss signs in as always.
         app.UseOutputCache();
         app.UsePeople();
+        app.UsePlanChoice();
         app.Use(ReportPageCache.LimitToSession);
         app.MapHealth();
         app.MapControllers();

@@ -634,6 +634,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Polarity")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -643,6 +646,9 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int?>("RateOfMeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ShareOfMeasureId")
                         .HasColumnType("integer");
 
                     b.Property<int>("SortOrder")
@@ -660,12 +666,14 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
-
                     b.HasIndex("PriorityId");
 
                     b.HasIndex("RateOfMeasureId");
+
+                    b.HasIndex("ShareOfMeasureId");
+
+                    b.HasIndex("PlanId", "Code")
+                        .IsUnique();
 
                     b.ToTable("Measures");
                 });
@@ -893,6 +901,22 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.ToTable("Actions");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("PlanId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PlanMemberships");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
                 {
                     b.Property<int>("Id")
@@ -1036,10 +1060,8 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
+                    b.HasIndex("PlanId", "Code")
                         .IsUnique();
-
-                    b.HasIndex("PlanId");
 
                     b.ToTable("Priorities");
                 });
@@ -1461,6 +1483,12 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("KcCsp.Data.Model.Priority", "Priority")
                         .WithMany("Measures")
                         .HasForeignKey("PriorityId")
@@ -1471,9 +1499,18 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasForeignKey("RateOfMeasureId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("KcCsp.Data.Model.Measure", "ShareOfMeasure")
+                        .WithMany()
+                        .HasForeignKey("ShareOfMeasureId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Plan");
+
                     b.Navigation("Priority");
 
                     b.Navigation("RateOfMeasure");
+
+                    b.Navigation("ShareOfMeasure");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
@@ -1555,6 +1592,23 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Priority");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany("Members")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
@@ -1675,6 +1729,8 @@ namespace KcCsp.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
+                    b.Navigation("Members");
+
                     b.Navigation("Priorities");
                 });
 

@@ -633,6 +633,9 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<int>("PlanId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Polarity")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -642,6 +645,9 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.Property<int?>("RateOfMeasureId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("ShareOfMeasureId")
                         .HasColumnType("int");
 
                     b.Property<int>("SortOrder")
@@ -659,12 +665,14 @@ namespace KcCsp.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
-
                     b.HasIndex("PriorityId");
 
                     b.HasIndex("RateOfMeasureId");
+
+                    b.HasIndex("ShareOfMeasureId");
+
+                    b.HasIndex("PlanId", "Code")
+                        .IsUnique();
 
                     b.ToTable("Measures");
                 });
@@ -892,6 +900,22 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.ToTable("Actions");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.Property<int>("PlanId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("PlanId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PlanMemberships");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
                 {
                     b.Property<int>("Id")
@@ -1036,10 +1060,8 @@ namespace KcCsp.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
+                    b.HasIndex("PlanId", "Code")
                         .IsUnique();
-
-                    b.HasIndex("PlanId");
 
                     b.ToTable("Priorities");
                 });
@@ -1462,6 +1484,12 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("KcCsp.Data.Model.Priority", "Priority")
                         .WithMany("Measures")
                         .HasForeignKey("PriorityId")
@@ -1472,9 +1500,18 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasForeignKey("RateOfMeasureId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("KcCsp.Data.Model.Measure", "ShareOfMeasure")
+                        .WithMany()
+                        .HasForeignKey("ShareOfMeasureId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Plan");
+
                     b.Navigation("Priority");
 
                     b.Navigation("RateOfMeasure");
+
+                    b.Navigation("ShareOfMeasure");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
@@ -1556,6 +1593,23 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Priority");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany("Members")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
@@ -1676,6 +1730,8 @@ namespace KcCsp.Data.SqlServer.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
+                    b.Navigation("Members");
+
                     b.Navigation("Priorities");
                 });
 

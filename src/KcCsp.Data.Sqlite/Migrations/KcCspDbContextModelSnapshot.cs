@@ -606,6 +606,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Polarity")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -615,6 +618,9 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RateOfMeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ShareOfMeasureId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SortOrder")
@@ -632,12 +638,14 @@ namespace KcCsp.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
-
                     b.HasIndex("PriorityId");
 
                     b.HasIndex("RateOfMeasureId");
+
+                    b.HasIndex("ShareOfMeasureId");
+
+                    b.HasIndex("PlanId", "Code")
+                        .IsUnique();
 
                     b.ToTable("Measures");
                 });
@@ -857,6 +865,22 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.ToTable("Actions");
                 });
 
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PlanId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PlanMemberships");
+                });
+
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
                 {
                     b.Property<int>("Id")
@@ -996,10 +1020,8 @@ namespace KcCsp.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code")
+                    b.HasIndex("PlanId", "Code")
                         .IsUnique();
-
-                    b.HasIndex("PlanId");
 
                     b.ToTable("Priorities");
                 });
@@ -1407,6 +1429,12 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>
                 {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("KcCsp.Data.Model.Priority", "Priority")
                         .WithMany("Measures")
                         .HasForeignKey("PriorityId")
@@ -1417,9 +1445,18 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasForeignKey("RateOfMeasureId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("KcCsp.Data.Model.Measure", "ShareOfMeasure")
+                        .WithMany()
+                        .HasForeignKey("ShareOfMeasureId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Plan");
+
                     b.Navigation("Priority");
 
                     b.Navigation("RateOfMeasure");
+
+                    b.Navigation("ShareOfMeasure");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.MeasureCategory", b =>
@@ -1501,6 +1538,23 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Priority");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.PlanMembership", b =>
+                {
+                    b.HasOne("KcCsp.Data.Model.Plan", "Plan")
+                        .WithMany("Members")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KcCsp.Data.Model.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Population", b =>
@@ -1621,6 +1675,8 @@ namespace KcCsp.Data.Sqlite.Migrations
 
             modelBuilder.Entity("KcCsp.Data.Model.Plan", b =>
                 {
+                    b.Navigation("Members");
+
                     b.Navigation("Priorities");
                 });
 

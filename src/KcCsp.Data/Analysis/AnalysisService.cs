@@ -109,7 +109,7 @@ public sealed class AnalysisService(KcCspDbContext db, TimeProvider clock, SpcSe
 
     /// <summary>The area the plan is about: where pages draft and publish.</summary>
     public async Task<string> HomeAreaAsync(CancellationToken ct = default) =>
-        await db.Plans.AsNoTracking().OrderBy(p => p.Id).Select(p => p.HomeArea!.Name).FirstAsync(ct);
+        await db.ScopedPlan.AsNoTracking().Select(p => p.HomeArea!.Name).FirstAsync(ct);
 
     /// <summary>
     /// The measures a composite measure is made of: count measures over part of its categories, the smallest such (so

@@ -8,7 +8,9 @@ internal sealed class MeasureConfiguration : IEntityTypeConfiguration<Measure>
 {
     public void Configure(EntityTypeBuilder<Measure> e)
     {
-        e.HasIndex(m => m.Code).IsUnique();
+        e.HasIndex(m => new { m.PlanId, m.Code }).IsUnique();
+        e.HasOne(m => m.Plan).WithMany().HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne(m => m.ShareOfMeasure).WithMany().HasForeignKey(m => m.ShareOfMeasureId).OnDelete(DeleteBehavior.Restrict);
         e.Property(m => m.Code).HasMaxLength(80);
         e.Property(m => m.Name).HasMaxLength(200);
         e.HasOne(m => m.Priority).WithMany(p => p.Measures).HasForeignKey(m => m.PriorityId).OnDelete(DeleteBehavior.SetNull);

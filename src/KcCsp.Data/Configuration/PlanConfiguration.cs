@@ -17,11 +17,23 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
     }
 }
 
+internal sealed class PlanMembershipConfiguration : IEntityTypeConfiguration<PlanMembership>
+{
+    public void Configure(EntityTypeBuilder<PlanMembership> e)
+    {
+        e.HasKey(m => new { m.PlanId, m.UserId });
+        e.HasIndex(m => m.UserId);
+        e.Property(m => m.UserId).HasMaxLength(450);
+        e.HasOne(m => m.Plan).WithMany(p => p.Members).HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<PortalUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class PriorityConfiguration : IEntityTypeConfiguration<Priority>
 {
     public void Configure(EntityTypeBuilder<Priority> e)
     {
-        e.HasIndex(p => p.Code).IsUnique();
+        e.HasIndex(p => new { p.PlanId, p.Code }).IsUnique();
         e.Property(p => p.Code).HasMaxLength(80);
         e.Property(p => p.Title).HasMaxLength(200);
         e.Property(p => p.Aim).HasMaxLength(1000);

@@ -10,7 +10,10 @@ public enum MeasureSource { CrimeExtract, Manual, Survey }
 public class Measure
 {
     public int Id { get; set; }
-    /// <summary>Stable slug used in URLs, the CLI and the API.</summary>
+    /// <summary>The plan the measure belongs to: codes are unique within a plan, and two partnerships may both have "burglary".</summary>
+    public int PlanId { get; set; }
+    public Plan? Plan { get; set; }
+    /// <summary>Stable slug used in URLs, the CLI and the API (unique within its plan).</summary>
     public required string Code { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
@@ -25,6 +28,10 @@ public class Measure
     /// <summary>For a rate per 1,000: the count measure it is the rate of.</summary>
     public int? RateOfMeasureId { get; set; }
     public Measure? RateOfMeasure { get; set; }
+    /// <summary>For a percentage of another crime measure (crimes charged or summonsed out of all crimes): the measure it is
+    /// a share of. The value for a period is this measure's count over that measure's count, × 100.</summary>
+    public int? ShareOfMeasureId { get; set; }
+    public Measure? ShareOfMeasure { get; set; }
     public List<Target> Targets { get; set; } = [];
 }
 

@@ -19,6 +19,16 @@ public class Plan
     public int HomeAreaId { get; set; }
     public Area? HomeArea { get; set; }
     public List<Priority> Priorities { get; set; } = [];
+    public List<PlanMembership> Members { get; set; } = [];
+}
+
+/// <summary>A user belongs to a partnership's plan: they read its pages and, by their role, change its figures and actions.
+/// Administrators reach every plan. Nobody reads or changes another partnership's unpublished figures, actions or analysis.</summary>
+public class PlanMembership
+{
+    public int PlanId { get; set; }
+    public Plan? Plan { get; set; }
+    public required string UserId { get; set; }
 }
 
 /// <summary>One of the plan's strategic priorities (aims).</summary>

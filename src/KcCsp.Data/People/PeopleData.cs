@@ -66,10 +66,11 @@ public static class PeopleData
     };
 }
 
-public sealed record NewUser(string Email, string Role, string Agency, string DisplayName, string Password);
+/// <param name="Plans">Codes of the partnerships' plans the user belongs to; none: the plan in scope (the administrator's), else the first plan.</param>
+public sealed record NewUser(string Email, string Role, string Agency, string DisplayName, string Password, IReadOnlyList<string>? Plans = null);
 
 /// <summary>Creates a user with one role, recording it in the audit trail: shared by the admin page, the CLI and the seed.</summary>
-public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit, TimeProvider clock)
+public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit, KcCspDbContext db, TimeProvider clock)
 {
     /// <returns>The new user, or the reasons it could not be created.</returns>
     public async Task<(PortalUser? User, IReadOnlyList<string> Errors)> CreateAsync(NewUser request, string who)
@@ -78,6 +79,13 @@ public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit,
         if (role is null) return (null, [$"Role '{request.Role}' is not one of {string.Join(", ", Roles.All)}."]);
         var agency = string.IsNullOrWhiteSpace(request.Agency) ? "" : Agencies.Find(request.Agency);
         if (agency is null) return (null, [$"Agency '{request.Agency}' is not one of {string.Join(", ", Agencies.All)}."]);
+        var codes = request.Plans?.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? [];
+        var plans = await db.Plans.AsNoTracking().OrderBy(p => p.Id).Select(p => new { p.Id, p.Code }).ToListAsync();
+        var unknown = codes.Where(c => !plans.Any(p => string.Equals(p.Code, c, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0) return (null, [$"There is no plan with the code '{unknown[0]}'. The plans are: {string.Join(", ", plans.Select(p => p.Code))}."]);
+        var planIds = codes.Count > 0
+            ? plans.Where(p => codes.Contains(p.Code, StringComparer.OrdinalIgnoreCase)).Select(p => p.Id).ToList()
+            : db.PlanScopeId is { } scoped ? [scoped] : plans.Take(1).Select(p => p.Id).ToList();
         var email = request.Email.Trim();
         var user = new PortalUser
         {
@@ -91,6 +99,7 @@ public sealed class UserCreation(UserManager<PortalUser> users, UnitOfWork unit,
             if (!created.Succeeded) return Result.Invalid(created.Errors.Select(e => e.Description).ToArray());
             var added = await users.AddToRoleAsync(user, role);
             if (!added.Succeeded) return Result.Invalid(added.Errors.Select(e => e.Description).ToArray());
+            foreach (var planId in planIds) db.PlanMemberships.Add(new PlanMembership { PlanId = planId, UserId = user.Id });
             unit.Record("created", "User", user.Id, null, PeopleData.Snapshot(user, role, clock.GetUtcNow()));
             return new Result(Outcome.Done);
         });

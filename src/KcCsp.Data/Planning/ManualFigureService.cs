@@ -57,7 +57,7 @@ public sealed class ManualFigureService(KcCspDbContext db, UnitOfWork unit, Time
             .Select(f => new FigureRow(f.Id, f.Measure!.Code, f.Measure.Name, f.Area!.Name, f.From.ToString(), f.To.ToString(),
                 new Period(f.From, f.To).Describe(), f.Value, f.SourceNote, f.EnteredBy, f.EnteredAt))
             .ToList();
-        var home = await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).Select(p => p.HomeArea!.Name).FirstOrDefaultAsync(ct);
+        var home = await db.ScopedPlan.AsNoTracking().Select(p => p.HomeArea!.Name).FirstOrDefaultAsync(ct);
         return new FiguresModel(rows, await FormModelAsync(null, new FigureForm { Area = home ?? "" }, ct));
     }
 

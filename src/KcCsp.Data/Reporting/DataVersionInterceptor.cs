@@ -26,6 +26,8 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
         typeof(CrimeImport), typeof(ImportCoverage), typeof(MeasureMonthValue), typeof(ImportAlias), typeof(SmallArea), typeof(SmallAreaPopulation),
         // A published analysis is shown on the priority pages and in the board pack.
         typeof(AnalysisPublication),
+        // Who belongs to which partnership decides which plan a kept page may show.
+        typeof(PlanMembership),
     };
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, object> pending = [];

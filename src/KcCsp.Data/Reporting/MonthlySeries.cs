@@ -47,7 +47,9 @@ public sealed class MonthlySeries(KcCspDbContext db)
 
     /// <summary>Every month that imported crime extracts cover; read once per request (this service is scoped).</summary>
     public async Task<IReadOnlyList<YearMonth>> ImportedMonthsAsync(CancellationToken ct = default) =>
-        importedMonths ??= await db.MeasureMonthValues.AsNoTracking().Select(v => v.Month).Distinct().ToListAsync(ct);
+        importedMonths ??= await db.MeasureMonthValues.AsNoTracking()
+            // The plan in scope's measures only: another partnership's newer data does not move this plan's default period.
+            .Where(v => db.Measures.Any(m => m.Id == v.MeasureId)).Select(v => v.Month).Distinct().ToListAsync(ct);
 
     /// <summary>The latest month any imported crime extract covers, or null when nothing has been imported.</summary>
     public async Task<YearMonth?> LatestImportedMonthAsync(CancellationToken ct = default)

@@ -33,7 +33,7 @@ public sealed class PlanCatalog(KcCspDbContext db)
             .OrderBy(a => a.Priority!.SortOrder).ThenBy(a => a.SortOrder).ToListAsync(ct);
 
     public async Task<Area> HomeAreaAsync(CancellationToken ct = default) =>
-        (await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct)).HomeArea!;
+        (await db.ScopedPlan.AsNoTracking().Include(p => p.HomeArea).FirstAsync(ct)).HomeArea!;
 
     /// <summary>The figures stored for an area that lie within the months given, with their measures.</summary>
     public Task<List<Figure>> FiguresAsync(int areaId, YearMonth from, YearMonth to, CancellationToken ct = default) =>

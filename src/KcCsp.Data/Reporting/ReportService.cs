@@ -26,7 +26,9 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
     {
         var stamp = await version.CurrentAsync(ct);
         var today = Today.Of(clock);
-        return await builds.GetAsync((nameof(PlanReport), stamp, today, period), (service, c) => service.BuildAsync(period, stamp, today, c), ct);
+        // The build runs in a scope of its own: it is scoped to this request's plan, which is part of the key.
+        var planId = db.PlanScopeId ?? await db.ScopedPlan.Select(p => p.Id).FirstAsync(ct);
+        return await builds.GetAsync((nameof(PlanReport), planId, stamp, today, period), (service, c) => service.BuildAsync(planId, period, stamp, today, c), ct);
     }
 
     /// <summary>A measure's like-for-like comparison for any area, over exactly the period asked for (the CLI's `measure` and the API's comparison).</summary>
@@ -73,9 +75,10 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         return areas.FirstOrDefault(a => AreaNames.Key(a.Name) == key || string.Equals(a.Code, name.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
-    private async Task<PlanReport> BuildAsync(ReportingPeriod period, Guid stamp, DateOnly today, CancellationToken ct)
+    private async Task<PlanReport> BuildAsync(int planId, ReportingPeriod period, Guid stamp, DateOnly today, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().Include(p => p.HomeArea).OrderBy(p => p.Id).FirstAsync(ct);
+        db.ScopeToPlan(planId);
+        var plan = await db.Plans.AsNoTracking().Include(p => p.HomeArea).SingleAsync(p => p.Id == planId, ct);
         var home = plan.HomeArea!;
         var priorities = await db.Priorities.AsNoTracking().Where(p => p.PlanId == plan.Id)
             .Include(p => p.Reviews).Include(p => p.Actions).AsSplitQuery()

@@ -46,7 +46,7 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, T
     public async Task<ReportingPeriod> DefaultAsync(CancellationToken ct = default)
     {
         if (await monthly.LatestImportedMonthAsync(ct) is { } latest) return new ReportingPeriod(latest.FinancialYear, latest.Month);
-        var plan = await db.Plans.AsNoTracking().OrderBy(p => p.Id).FirstAsync(ct);
+        var plan = await db.ScopedPlan.AsNoTracking().FirstAsync(ct);
         return new ReportingPeriod(plan.ReportingYear, plan.ReportingToMonth);
     }
 
@@ -95,7 +95,7 @@ public sealed class ReportingPeriods(KcCspDbContext db, MonthlySeries monthly, T
     /// </summary>
     public async Task<IReadOnlyList<FinancialYear>> YearsAsync(CancellationToken ct = default)
     {
-        var plan = await db.Plans.AsNoTracking().OrderBy(p => p.Id).FirstAsync(ct);
+        var plan = await db.ScopedPlan.AsNoTracking().FirstAsync(ct);
         var importedMonths = await monthly.ImportedMonthsAsync(ct);
         var figureMonths = await db.Figures.AsNoTracking().Select(f => f.To).Distinct().ToListAsync(ct);
         return importedMonths.Concat(figureMonths).Select(m => m.FinancialYear).Append(plan.ReportingYear)

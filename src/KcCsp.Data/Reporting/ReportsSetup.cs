@@ -18,6 +18,7 @@ public static class ReportsSetup
         services.AddSingleton<ReportBuilds>();
         services.AddScoped<ReportService>();
         services.AddScoped<PlanCatalog>();
+        services.AddScoped<Partnerships.PlanScope>();
         services.AddScoped<ReportingPeriods>();
         services.AddScoped<MonthlySeries>();
         return services;

@@ -62,7 +62,7 @@ public sealed class PlanSeeder(KcCspDbContext db, TimeProvider clock, ILogger<Pl
         {
             var measure = new Measure
             {
-                Code = m.Code, Name = m.Name, Description = m.Description ?? "",
+                Plan = plan, Code = m.Code, Name = m.Name, Description = m.Description ?? "",
                 Unit = Enum.Parse<MeasureUnit>(m.Unit), Polarity = Enum.Parse<Polarity>(m.Polarity),
                 Source = Enum.Parse<MeasureSource>(m.Source), Priority = priority, SortOrder = ++measureOrder,
                 IsHeadline = m.Headline,

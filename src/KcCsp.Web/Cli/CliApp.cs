@@ -50,7 +50,7 @@ public static class CliApp
             await stderr.WriteLineAsync($"The commands are: {string.Join(", ", Verbs)} (each with --help). With no command, the portal starts.");
             return 2;
         }
-        var root = new RootCommand("KcCsp: the Community Safety Partnership's performance portal.");
+        var root = new RootCommand("KcCsp: the Community Safety Partnership's performance portal.") { CliPlan.Option };
 
         var migrate = new Command("migrate", "Create or migrate the database and load the plan, then exit.");
         migrate.SetAction(async (_, ct) =>
@@ -101,6 +101,7 @@ public static class CliApp
             // A read: a ready database is enough, as for `spc` and `import` (the full checks run in `migrate` and at the portal's start).
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
+            if (!await CliPlan.ScopeAsync(scope.ServiceProvider, parse, stderr, ct)) return 2;
             var reports = scope.ServiceProvider.GetRequiredService<ReportService>();
             MeasureComparison result;
             try

@@ -35,7 +35,8 @@ public static class CreateUserCommand
             using var scope = host.Services.CreateScope();
             var creation = scope.ServiceProvider.GetRequiredService<UserCreation>();
             var (user, errors) = await creation.CreateAsync(
-                new NewUser(parse.GetValue(email)!, parse.GetValue(role)!, parse.GetValue(agency) ?? "", parse.GetValue(name) ?? "", password), "cli");
+                new NewUser(parse.GetValue(email)!, parse.GetValue(role)!, parse.GetValue(agency) ?? "", parse.GetValue(name) ?? "", password,
+                    parse.GetValue(CliPlan.Option) is { } plan ? plan.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null), "cli");
             if (user is null)
             {
                 foreach (var e in errors) await stderr.WriteLineAsync(e);

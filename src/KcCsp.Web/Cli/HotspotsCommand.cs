@@ -39,6 +39,7 @@ internal static class HotspotsCommand
             }
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
+            if (!await CliPlan.ScopeAsync(scope.ServiceProvider, parse, stderr, ct)) return 2;
             HotspotsJson result;
             try
             {

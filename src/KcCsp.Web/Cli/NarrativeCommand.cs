@@ -43,6 +43,7 @@ internal static class NarrativeCommand
             }
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
+            if (!await CliPlan.ScopeAsync(scope.ServiceProvider, parse, stderr, ct)) return 2;
             AnalysisJson result;
             try
             {

@@ -41,6 +41,7 @@ internal static class SpcCommand
             }
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
+            if (!await CliPlan.ScopeAsync(scope.ServiceProvider, parse, stderr, ct)) return 2;
             SpcChart chart;
             try
             {

@@ -67,6 +67,8 @@ public sealed class ReportPageCache : IOutputCachePolicy
         vary.QueryKeys = "*";
         vary.VaryByValues["data"] = (await version.CurrentAsync(ct)).ToString("N");
         vary.VaryByValues["day"] = Today.Of(clock).ToString("yyyy-MM-dd");
+        // The picker's choice: the same session's pages of two partnerships are two pages (a query's plan= is in the URL's key).
+        vary.VaryByValues["plan"] = http.Request.Cookies[Partnerships.PlanChoice.Cookie] ?? "";
         var cookies = new StringBuilder();
         foreach (var (name, value) in session) cookies.Append(name).Append('=').Append(value).Append(';');
         cookies.Append(antiforgery).Append('=').Append(http.Request.Cookies[antiforgery]);
