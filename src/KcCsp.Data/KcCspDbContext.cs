@@ -65,6 +65,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
     public DbSet<SmallArea> SmallAreas => Set<SmallArea>();
     public DbSet<SmallAreaPopulation> SmallAreaPopulations => Set<SmallAreaPopulation>();
+    public DbSet<LsoaLookup> LsoaLookups => Set<LsoaLookup>();
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
     public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 

@@ -45,7 +45,7 @@ internal sealed record TargetSeed(string Set, string Year, string Measure, strin
 
 internal sealed record AreaSeedFile(List<AreaSeed> Areas);
 
-internal sealed record AreaSeed(string? Code, string Name, string Kind, bool InLondonRanking);
+internal sealed record AreaSeed(string? Code, string Name, string Kind, bool InLondonRanking, string? Force = null);
 
 internal sealed record PeerGroupSeedFile(List<PeerGroupSeed> PeerGroups);
 
