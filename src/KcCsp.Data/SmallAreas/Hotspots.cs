@@ -89,7 +89,7 @@ public sealed class Hotspots(KcCspDbContext db)
         if (measureCodes.Count == 0 || ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) is not { } area) return [];
         var scope = await ScopeAsync(area, period, level, ct);
         if (!scope.CoversCurrent) return [];
-        var measures = await db.Measures.AsNoTracking().Where(m => measureCodes.Contains(m.Code) && m.Source == MeasureSource.CrimeExtract).ToListAsync(ct);
+        var measures = await db.Measures.AsNoTracking().Where(m => measureCodes.Contains(m.Code) && m.Source == MeasureSource.CrimeExtract && m.ShareOfMeasureId == null).ToListAsync(ct);
         var tables = new List<HotspotTable>();
         foreach (var measure in measures.OrderBy(m => IndexOf(measureCodes, m.Code)))
             if (await TableAsync(scope, measure, ct) is { } table) tables.Add(table);
