@@ -104,7 +104,7 @@ internal static partial class PoliceUkReader
                     read.Files.Add(relative);
                     HashFile(file, hash);
                     using var stream = File.OpenRead(file);
-                    ReadMember(stream, relative, folderMonth, path, state, ct);
+                    ReadMember(stream, relative, folderMonth, fileName, state, ct);
                 }
                 break;
             }
