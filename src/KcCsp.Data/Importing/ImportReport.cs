@@ -87,6 +87,9 @@ public sealed record PoliceUkSummary
     public List<PoliceUkOtherForceRows> OtherForcesAreas { get; init; } = [];
     /// <summary>Crimes per crime type, and how many of them were charged or summonsed.</summary>
     public List<PoliceUkTypeTotal> CrimeTypes { get; init; } = [];
+    /// <summary>Rows repeating an earlier row's crime ID: the crime is counted once, as its first row says (the list is capped).</summary>
+    public int DuplicateRows { get; init; }
+    public List<PoliceUkDuplicate> DuplicateCrimeIds { get; init; } = [];
     /// <summary>"Last outcome category" values the importer does not know: counted as not charged.</summary>
     public List<PoliceUkOutcomeCount> UnknownOutcomes { get; init; } = [];
 }
@@ -101,3 +104,10 @@ public sealed record PoliceUkOtherForceRows(string Force, string LocalAuthority,
 public sealed record PoliceUkTypeTotal(string CrimeType, long Crimes, long? ChargedOrSummonsed);
 
 public sealed record PoliceUkOutcomeCount(string Outcome, long Rows);
+
+/// <param name="SameRow">The repeat is the first row again, byte for byte; otherwise it differs (another outcome, another LSOA).</param>
+public sealed record PoliceUkDuplicate(string CrimeId, string File, long Line, string FirstFile, long FirstLine, bool SameRow)
+{
+    public string Sentence => $"{File} line {Line}: crime ID {CrimeId} is also on {(FirstFile == File ? "" : FirstFile + " ")}line {FirstLine}" +
+        $"{(SameRow ? " (the same row again)" : " (with different content)")}; counted once, as line {FirstLine} says.";
+}

@@ -89,6 +89,8 @@ internal static class ImportCommands
             yield return $"other force's area: {o.Rows:N0} rows in {o.LocalAuthority}{(o.LocalAuthorityForce is null ? "" : $" ({o.LocalAuthorityForce})")}, counted for the force as '{o.Force} (other forces' areas)'";
         if (p.OtherForcesAreas.Count > 10)
             yield return $"… and {p.OtherForcesAreas.Count - 10} more local authorities of other forces ({p.OtherForcesAreas.Skip(10).Sum(o => o.Rows):N0} rows; see --json)";
+        foreach (var d in p.DuplicateCrimeIds.Take(20)) yield return $"repeated crime ID: {d.Sentence}";
+        if (p.DuplicateRows > 20) yield return $"… and {p.DuplicateRows - 20} more rows repeating a crime ID (see --json)";
         foreach (var u in p.UnknownOutcomes)
             yield return $"outcome not recognised (counted as not charged): '{u.Outcome}': {u.Rows:N0} rows";
         if (p.IgnoredFiles.Count > 0)

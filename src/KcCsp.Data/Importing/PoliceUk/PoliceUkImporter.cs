@@ -349,6 +349,8 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
                 .Select(a => new PoliceUkOtherForceRows(a.Force, a.Name, a.Area?.Force, a.Rows)).ToList(),
             CrimeTypes = byType.OrderBy(t => PoliceUkCategories.CrimeTypes[t.Key].Name)
                 .Select(t => new PoliceUkTypeTotal(PoliceUkCategories.CrimeTypes[t.Key].Name, t.Value.Crimes, PoliceUkCategories.CrimeTypes[t.Key].HasOutcomes ? t.Value.Charged : null)).ToList(),
+            DuplicateRows = read.DuplicateCount,
+            DuplicateCrimeIds = read.Duplicates,
             UnknownOutcomes = read.UnknownOutcomes.OrderByDescending(o => o.Value).Select(o => new PoliceUkOutcomeCount(o.Key, o.Value)).ToList(),
         };
         var report = new ImportReport

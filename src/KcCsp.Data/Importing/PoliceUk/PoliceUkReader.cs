@@ -36,6 +36,9 @@ internal sealed class PoliceUkRead
     public readonly List<string> IgnoredFiles = [];
     /// <summary>Outcome values in neither list of <see cref="PoliceUkOutcomes"/>, with their rows: counted as not charged.</summary>
     public readonly Dictionary<string, long> UnknownOutcomes = [];
+    /// <summary>Rows whose crime id an earlier row has: not counted again (up to the cap listed).</summary>
+    public readonly List<PoliceUkDuplicate> Duplicates = [];
+    public int DuplicateCount;
     public string Sha256 = "";
 
     public void Problem(string? file, bool several, long line, int? column, string? columnName, string message)
@@ -177,9 +180,9 @@ internal static partial class PoliceUkReader
         public readonly ExtractLimits Limits = limits;
         public readonly YearMonth Latest = latest;
         /// <summary>Crime ids (64 hex digits in every real file: held as 32 bytes) and where each was first seen.</summary>
-        public readonly Dictionary<CrimeId, (int File, long Line)> Ids = [];
+        public readonly Dictionary<CrimeId, (int File, long Line, int Content)> Ids = [];
         /// <summary>Ids that are not 64 hex digits (never seen in a real file, but allowed).</summary>
-        public readonly Dictionary<string, (int File, long Line)> OtherIds = [];
+        public readonly Dictionary<string, (int File, long Line, int Content)> OtherIds = [];
         public readonly Dictionary<string, int> Places = [];
         public readonly Dictionary<string, int> NoLocation = [];
         public readonly Dictionary<string, string> Forces = [];
@@ -284,32 +287,6 @@ internal static partial class PoliceUkReader
                         ok = false;
                     }
 
-                    // Crime ID: unique when present (anti-social behaviour rows have none).
-                    var id = row[idCol].Span.Trim();
-                    if (id.Length > 0)
-                    {
-                        (int File, long Line) first;
-                        bool repeated;
-                        if (TryHexId(id, out var key))
-                        {
-                            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Ids, key, out repeated);
-                            if (!repeated) slot = (fileIndex, line);
-                            first = slot;
-                        }
-                        else
-                        {
-                            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(state.OtherIds.GetAlternateLookup<ReadOnlySpan<char>>(), id, out repeated);
-                            if (!repeated) slot = (fileIndex, line);
-                            first = slot;
-                        }
-                        if (repeated)
-                        {
-                            var where = first.File == fileIndex ? $"line {first.Line}" : $"line {first.Line} of {read.Files[first.File]}";
-                            Problem(line, idCol, header[idCol], $"The crime ID {ImportProblem.Shown(id, 16)} is repeated: it is on {where} too.");
-                            ok = false;
-                        }
-                    }
-
                     var force = row[forceCol].Span.Trim();
                     if (force.Length == 0 || force.Length > 90)
                     {
@@ -343,6 +320,35 @@ internal static partial class PoliceUkReader
                     {
                         // Once a problem is found nothing will be kept: keep validating, stop adding up.
                         continue;
+                    }
+
+                    // Crime ID: a crime is counted once. Real files repeat a few ids (the same crime with another
+                    // outcome or LSOA, or an exact copy of the row): the first row counts, the repeat is reported by line.
+                    // Anti-social behaviour rows have no id and are never repeats.
+                    var id = row[idCol].Span.Trim();
+                    if (id.Length > 0)
+                    {
+                        var content = string.GetHashCode(row.Span);
+                        (int File, long Line, int Content) first;
+                        bool repeated;
+                        if (TryHexId(id, out var key))
+                        {
+                            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Ids, key, out repeated);
+                            if (!repeated) slot = (fileIndex, line, content);
+                            first = slot;
+                        }
+                        else
+                        {
+                            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(state.OtherIds.GetAlternateLookup<ReadOnlySpan<char>>(), id, out repeated);
+                            if (!repeated) slot = (fileIndex, line, content);
+                            first = slot;
+                        }
+                        if (repeated)
+                        {
+                            if (++read.DuplicateCount <= CrimeImporter.ProblemCap)
+                                read.Duplicates.Add(new PoliceUkDuplicate(ImportProblem.Shown(id, 16), read.Files[fileIndex], line, read.Files[first.File], first.Line, first.Content == content));
+                            continue;
+                        }
                     }
 
                     var forceName = forces.TryGetValue(force, out var f) ? f : state.Forces[force.ToString()] = force.ToString();
