@@ -50,10 +50,11 @@ public static class PoliceUkFiles
 public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writer, ImportFinisher finisher, ImportLock importLock, TimeProvider clock,
     ILogger<PoliceUkImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
 {
-    /// <summary>A local authority not yet known to belong to a force is the file's own when at least this share of the
-    /// force's located rows lie in it; a few rows of a neighbouring force's authority (crimes near the force's edge)
-    /// are not enough to make this file authoritative for it.</summary>
-    public const decimal OwnShare = 0.005m;
+    /// <summary>A local authority not yet known to belong to a force is the file's own when it has at least this share of
+    /// the rows of the force's largest local authority in the file (Kent 2022: the smallest of its 13 has a quarter of
+    /// Medway's; the most rows any other force's authority has in a month is under 1%). A few rows of a neighbouring
+    /// force's authority (crimes near the force's edge) do not make the file authoritative for it.</summary>
+    public const decimal OwnShare = 0.05m;
 
     [GeneratedRegex(@"^(.*\S)\s+\d{3}[A-Z]$")]
     private static partial Regex LsoaNamePattern();
@@ -65,7 +66,8 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
     {
         public string Key { get; } = key;
         public string Name { get; } = name;
-        public string? Code { get; } = code;
+        /// <summary>The ONS code, when the lookup placed any of its LSOAs.</summary>
+        public string? Code { get; set; } = code;
         public readonly HashSet<string> AssignedBy = [];
         /// <summary>The force of most of its rows.</summary>
         public string Force = "";
@@ -159,11 +161,11 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
             string? code = null;
             if (lookup.TryGetValue(p.LsoaCode, out var l))
             {
-                (name, code, by, key) = (l.LadName, l.LadCode, "ONS lookup", "code:" + l.LadCode.ToUpperInvariant());
+                (name, code, by) = (l.LadName, l.LadCode, "ONS lookup");
             }
             else if (AuthorityOfLsoaName(p.LsoaName) is { } prefix && prefix.Length <= 100)
             {
-                (name, by, key) = (prefix, "LSOA name", "name:" + AreaNames.Key(prefix));
+                (name, by) = (prefix, "LSOA name");
             }
             else
             {
@@ -172,8 +174,12 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
                     : $"The LSOA {p.LsoaCode} ('{ImportProblem.Shown(p.LsoaName)}') is not in the ONS lookup, and its name is not '<local authority> <3 digits><letter>' (e.g. 'Leeds 001A'): its local authority is unknown. Load an ONS LSOA lookup (import-lsoa-lookup) that has it.");
                 continue;
             }
+            // One authority per name, whichever way its LSOAs were placed (the lookup's name and an LSOA name's prefix agree
+            // but for renamed districts, "Shepway" → Folkestone and Hythe, which are then two names).
+            key = AreaNames.Key(name);
             if (!authorities.TryGetValue(key, out var authority))
                 authorities[key] = authority = new Authority(key, name, code);
+            authority.Code ??= code;
             authority.AssignedBy.Add(by);
             authority.Rows += p.Rows;
             authority.Lsoas++;
@@ -182,14 +188,14 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
         if (problems.Count > 0) return null;
 
         // Which authorities are the file's own (see OwnShare), and their areas.
-        var forceRows = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < read.Places.Count; i++)
-            if (authorityOf[i] is not null) forceRows[read.Places[i].Force] = forceRows.GetValueOrDefault(read.Places[i].Force) + read.Places[i].Rows;
+        // The force of an authority is that of most of its rows.
+        foreach (var a in authorities.Values)
+            a.Force = read.Places.Select((p, i) => (p, i)).Where(x => authorityOf[x.i] == a).GroupBy(x => x.p.Force).OrderByDescending(g => g.Sum(x => x.p.Rows)).First().Key;
+        var largest = authorities.Values.GroupBy(a => a.Force, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Max(a => a.Rows), StringComparer.OrdinalIgnoreCase);
         var newAreas = new List<Area>();
         foreach (var a in authorities.Values)
         {
-            // The force of an authority is that of most of its rows.
-            var force = read.Places.Select((p, i) => (p, i)).Where(x => authorityOf[x.i] == a).GroupBy(x => x.p.Force).OrderByDescending(g => g.Sum(x => x.p.Rows)).First().Key;
+            var force = a.Force;
             var found = (a.Code is not null ? byCode.GetValueOrDefault(a.Code) : null) ?? byKey.GetValueOrDefault(AreaNames.Key(a.Name));
             if (found is { Kind: not AreaKind.Borough })
             {
@@ -197,10 +203,9 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
                 Problem(first, $"The LSOA {first.LsoaCode} lies in {a.Name}, which the portal has as a {found.Kind switch { AreaKind.Region => "region", _ => "pseudo-area" }}, not a local authority.");
                 continue;
             }
-            a.Force = force;
             a.Own = found?.Force is { } knownForce
                 ? string.Equals(knownForce, force, StringComparison.OrdinalIgnoreCase)
-                : a.Rows >= OwnShare * forceRows.GetValueOrDefault(force);
+                : a.Rows >= OwnShare * largest[force];
             a.Area = found;
             if (!a.Own) continue;
             if (found is null)
