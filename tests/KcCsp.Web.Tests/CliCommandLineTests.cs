@@ -50,7 +50,7 @@ public sealed class CliCommandLineTests : IAsyncLifetime
         stderr2.Should().Contain("2022-01 holds no police.uk street-level file").And.Contain("'notes.txt'");
         var (exit3, _, stderr3) = await factory.RunCliAsync("import", Path.Combine(factory.WorkDirectory, "nowhere.csv"));
         exit3.Should().Be(2);
-        stderr3.Should().Contain("no such file or folder");
+        stderr3.Should().Contain("nowhere.csv: no such file (looked for");
     }
 
     /// <summary>

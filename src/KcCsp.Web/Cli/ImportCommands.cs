@@ -22,7 +22,7 @@ internal static class ImportCommands
             // A folder is a police.uk month's download (YYYY-MM/ with its forces' street files).
             if (!File.Exists(file) && !Directory.Exists(file))
             {
-                await stderr.WriteLineAsync($"{given}: no such file or folder (looked for {file}).");
+                await stderr.WriteLineAsync($"{given}: no such file (looked for {file}).");
                 return 2;
             }
             using var host = buildHost();
