@@ -68,7 +68,8 @@ public sealed class CategoryMapping(KcCspDbContext db, MeasureValueRecomputer re
         await unit.RunAsync(who, async ct =>
         {
             db.CrimeCategories.Add(category);
-            var all = await db.Measures.Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).ToListAsync(ct);
+            // Every plan's count of all categories, whichever plan the analyst is in.
+            var all = await db.Measures.IgnoreQueryFilters().Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).ToListAsync(ct);
             foreach (var m in all) db.MeasureCategories.Add(new MeasureCategory { Measure = m, Category = category });
         }, ct);
         return category;

@@ -27,8 +27,9 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
 
         // Which measures each alias counts towards. Every row of an MPS extract is a notifiable offence: the all-categories
         // measure (total notifiable offences) counts every MPS name, mapped or not; the others wait for a mapping.
-        var definitions = await db.MeasureCategories.AsNoTracking().ToListAsync(ct);
-        var allCategories = await db.Measures.AsNoTracking().Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).Select(m => m.Id).ToArrayAsync(ct);
+        // Every plan's measures, whoever's request ran the import (an upload is scoped to the uploader's plan).
+        var definitions = await db.MeasureCategories.IgnoreQueryFilters().AsNoTracking().ToListAsync(ct);
+        var allCategories = await db.Measures.IgnoreQueryFilters().AsNoTracking().Where(m => m.Code == Seed.CategorySeeder.AllCategoriesMeasure).Select(m => m.Id).ToArrayAsync(ct);
         var taxonomies = await db.CrimeCategories.AsNoTracking().Select(c => new { c.Id, c.Taxonomy }).ToDictionaryAsync(c => c.Id, c => c.Taxonomy, ct);
         var measureSource = definitions.GroupBy(d => d.MeasureId).ToDictionary(g => g.Key, g => taxonomies.GetValueOrDefault(g.First().CategoryId, CrimeSources.Mps));
         foreach (var m in allCategories) measureSource[m] = CrimeSources.Mps;
@@ -95,7 +96,7 @@ public sealed class MeasureValueRecomputer(KcCspDbContext db, IBulkWriter writer
             values.Values.OrderBy(v => v.MeasureId).ThenBy(v => v.AreaId).ThenBy(v => v.Month.ToYyyyMm()), ct);
 
         // Revisions: area-months that had values before and now have different ones (or none).
-        var codes = await db.Measures.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Code, ct);
+        var codes = await db.Measures.IgnoreQueryFilters().AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Code, ct);
         var areas = await db.Areas.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, ct);
         var changed = new List<(int Area, int Month, MeasureChange Change)>();
         foreach (var o in old)

@@ -134,6 +134,28 @@ public sealed class PartnershipIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_by_one_partnership_s_analyst_recomputes_every_plan_s_measures()
+    {
+        var wm = await factory.SignedInAsAsync("wm-analyst@example.org", Password);
+        var page = await wm.GetStringAsync("/imports");
+        var form = new MultipartFormDataContent { { new StringContent(Forms.Token(page)), "__RequestVerificationToken" } };
+        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(
+            "Borough,Major Category,Minor Category,200904,200905\r\n" +
+            "Kensington and Chelsea,Burglary,Burglary in a Dwelling,10,12\r\n")), "file", "extract.csv");
+        (await wm.PostAsync("/imports", form)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // The upload ran in the Westminster analyst's request, scoped to Westminster's plan; K&C's measures count it too.
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
+        var kc = await db.Plans.SingleAsync(p => p.Code == "kc-2010-2013");
+        var values = await db.MeasureMonthValues.Where(v => v.AreaId == kc.HomeAreaId)
+            .Join(db.Measures.IgnoreQueryFilters().Where(m => m.PlanId == kc.Id), v => v.MeasureId, m => m.Id, (v, m) => new { m.Code, v.Month, v.Value })
+            .ToListAsync();
+        values.Should().Contain(v => v.Code == "residential-burglary" && v.Month == new YearMonth(2009, 4) && v.Value == 10)
+            .And.Contain(v => v.Code == "total-notifiable-offences" && v.Month == new YearMonth(2009, 5) && v.Value == 12);
+    }
+
+    [Fact]
     public async Task The_command_line_reads_the_plan_asked_for()
     {
         var (exit, stdout, stderr) = await factory.RunCliAsync("measure", "domestic-violence", "--area", "Westminster", "--year", "2009/10", "--to-month", "1", "--plan", "wm-test", "--json");
