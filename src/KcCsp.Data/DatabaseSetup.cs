@@ -83,7 +83,7 @@ public static class DatabaseSetup
     /// <summary>
     /// For command-line verbs that only need a ready database (`import`): one cheap query tells whether the latest
     /// migration is applied and the plan and categories are seeded; only if not does it run <see cref="MigrateAndSeedAsync"/>.
-    /// The full checks (which also bring a seeded plan up to date with Seed/plan.json) run at the portal's start and
+    /// The full checks (which also load K&C's plan file, plans/kc-2010-2013.json, into a database without it) run at the portal's start and
     /// in `migrate`. Saves the seed checks' query compilation, about half a second of every import's start-up.
     /// </summary>
     public static async Task EnsureReadyAsync(IServiceProvider services, CancellationToken ct = default)
