@@ -42,13 +42,15 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAuditTrail();
+        AssignPlansAsync(CancellationToken.None).GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAuditTrail();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await AssignPlansAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     private void GuardAuditTrail()
@@ -66,6 +68,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public DbSet<MeasureMonthValue> MeasureMonthValues => Set<MeasureMonthValue>();
     public DbSet<SmallArea> SmallAreas => Set<SmallArea>();
     public DbSet<SmallAreaPopulation> SmallAreaPopulations => Set<SmallAreaPopulation>();
+    public DbSet<LsoaLookup> LsoaLookups => Set<LsoaLookup>();
     public DbSet<ImportSourceState> ImportSourceStates => Set<ImportSourceState>();
     public DbSet<NightlyImportRun> NightlyImportRuns => Set<NightlyImportRun>();
 
@@ -83,6 +86,18 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
 
     /// <summary>The plan in scope, or the first plan when none is chosen: a query of one row.</summary>
     public IQueryable<Plan> ScopedPlan => PlanScopeId is { } id ? Plans.Where(p => p.Id == id) : Plans.OrderBy(p => p.Id).Take(1);
+
+    /// <summary>A measure added without a plan (an analyst's new measure on the measures page) belongs to its priority's
+    /// plan, else the plan in scope, else the first plan.</summary>
+    private async Task AssignPlansAsync(CancellationToken ct)
+    {
+        int? first = null;
+        foreach (var e in ChangeTracker.Entries<Measure>().Where(e => e.State == EntityState.Added && e.Entity.PlanId == 0 && e.Entity.Plan is null).ToList())
+        {
+            e.Entity.PlanId = e.Entity.Priority is { PlanId: > 0 } priority ? priority.PlanId
+                : PlanScopeId ?? (first ??= await Plans.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync(ct));
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -35,6 +35,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
         new("ANY /health/ready", "/health/ready", Anyone),
         new("ANY /error/{status:int?}", "/error/418", Anyone, Ok: 418),
         new("GET /", "/", SignedIn),
+        new("GET /plans", "/plans", SignedIn),
+        new("POST /plans/choose", "/plans/choose", SignedIn, Ok: 400),
         new("GET /priorities/{code}", "/priorities/domestic-violence", SignedIn),
         new("GET /priorities/{code}/analysis", "/priorities/domestic-violence/analysis", Analysts),
         new("POST /priorities/{code}/analysis", "/priorities/domestic-violence/analysis", Analysts, Ok: 400),

@@ -194,6 +194,10 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("Force")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
                     b.Property<bool>("InLondonRanking")
                         .HasColumnType("boolean");
 
@@ -332,6 +336,13 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Taxonomy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("mps");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Code")
@@ -432,6 +443,13 @@ namespace KcCsp.Data.PostgreSql.Migrations
                     b.Property<string>("SmallAreaKind")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("mps");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -607,6 +625,32 @@ namespace KcCsp.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("ImportSourceStates");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.LsoaLookup", b =>
+                {
+                    b.Property<string>("LsoaCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LadCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LadName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("LsoaName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("LsoaCode");
+
+                    b.ToTable("LsoaLookups");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>

@@ -194,6 +194,10 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("Force")
+                        .HasMaxLength(120)
+                        .HasColumnType("nvarchar(120)");
+
                     b.Property<bool>("InLondonRanking")
                         .HasColumnType("bit");
 
@@ -332,6 +336,13 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("Taxonomy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("mps");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Code")
@@ -431,6 +442,13 @@ namespace KcCsp.Data.SqlServer.Migrations
                     b.Property<string>("SmallAreaKind")
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("mps");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -606,6 +624,32 @@ namespace KcCsp.Data.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("ImportSourceStates");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.LsoaLookup", b =>
+                {
+                    b.Property<string>("LsoaCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("LadCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("LadName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("nvarchar(120)");
+
+                    b.Property<string>("LsoaName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("LsoaCode");
+
+                    b.ToTable("LsoaLookups");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>

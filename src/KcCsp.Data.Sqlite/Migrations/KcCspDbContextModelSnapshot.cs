@@ -181,6 +181,10 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Force")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("InLondonRanking")
                         .HasColumnType("INTEGER");
 
@@ -313,6 +317,13 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Taxonomy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("mps");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Code")
@@ -410,6 +421,13 @@ namespace KcCsp.Data.Sqlite.Migrations
                     b.Property<string>("SmallAreaKind")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("mps");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -581,6 +599,32 @@ namespace KcCsp.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ImportSourceStates");
+                });
+
+            modelBuilder.Entity("KcCsp.Data.Model.LsoaLookup", b =>
+                {
+                    b.Property<string>("LsoaCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LadCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LadName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LsoaName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LsoaCode");
+
+                    b.ToTable("LsoaLookups");
                 });
 
             modelBuilder.Entity("KcCsp.Data.Model.Measure", b =>

@@ -128,14 +128,16 @@ public sealed class AnalysisService(KcCspDbContext db, TimeProvider clock, SpcSe
 
 /// <summary>
 /// An area's counts per canonical category for a comparison's months, from the import that is authoritative for each
-/// month (the latest applied import covering it, as <see cref="Importing.MeasureValueRecomputer"/> uses). Two queries plus
+/// month among its own source's imports (the latest applied import of the category's taxonomy covering it, as
+/// <see cref="Importing.MeasureValueRecomputer"/> uses). Two queries plus
 /// one per import involved.
 /// </summary>
 internal sealed class CategoryCounts
 {
     private readonly Dictionary<(int Category, YearMonth Month), long> counts = [];
-    private readonly Dictionary<YearMonth, (int Id, string File)> authoritative = [];
-    private Dictionary<int, (string Code, string Name)> categories = [];
+    /// <summary>By source and month: authority is per source, and a category reads its own taxonomy's imports.</summary>
+    private readonly Dictionary<(string Source, YearMonth Month), (int Id, string File)> authoritative = [];
+    private Dictionary<int, (string Code, string Name, string Taxonomy)> categories = [];
     private LikeForLike periods = null!;
 
     public static async Task<CategoryCounts> ReadAsync(KcCspDbContext db, int areaId, LikeForLike periods, CancellationToken ct)
@@ -143,14 +145,16 @@ internal sealed class CategoryCounts
         var first = periods.Previous.From;
         var last = periods.Current.To;
         var result = new CategoryCounts { periods = periods };
-        var months = await db.ImportCoverages.AsNoTracking()
-            .Where(c => c.AreaId == areaId && c.Month >= first && c.Month <= last && db.CrimeImports.Any(i => i.Id == c.ImportId && i.Status == ImportStatus.Applied))
-            .GroupBy(c => c.Month).Select(g => new { Month = g.Key, ImportId = g.Max(c => c.ImportId) }).ToListAsync(ct);
+        var months = await (from c in db.ImportCoverages.AsNoTracking()
+                            join i in db.CrimeImports on c.ImportId equals i.Id
+                            where c.AreaId == areaId && c.Month >= first && c.Month <= last && i.Status == ImportStatus.Applied
+                            group c by new { i.Source, c.Month } into g
+                            select new { g.Key.Source, g.Key.Month, ImportId = g.Max(c => c.ImportId) }).ToListAsync(ct);
         var importIds = months.Select(m => m.ImportId).Distinct().ToList();
         var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
-        foreach (var m in months) result.authoritative[m.Month] = (m.ImportId, files[m.ImportId]);
+        foreach (var m in months) result.authoritative[(m.Source, m.Month)] = (m.ImportId, files[m.ImportId]);
         var aliases = await db.CategoryAliases.AsNoTracking().Where(a => a.CategoryId != null).ToDictionaryAsync(a => a.Id, a => a.CategoryId!.Value, ct);
-        result.categories = await db.CrimeCategories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => (c.Code, c.Name), ct);
+        result.categories = await db.CrimeCategories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => (c.Code, c.Name, c.Taxonomy), ct);
         foreach (var importId in importIds)
         {
             var sums = await db.CrimeCounts.AsNoTracking()
@@ -159,7 +163,8 @@ internal sealed class CategoryCounts
                 .ToListAsync(ct);
             foreach (var s in sums)
             {
-                if (result.authoritative[s.Month].Id != importId || !aliases.TryGetValue(s.AliasId, out var category)) continue;
+                if (!aliases.TryGetValue(s.AliasId, out var category)
+                    || !result.authoritative.TryGetValue((result.categories[category].Taxonomy, s.Month), out var owner) || owner.Id != importId) continue;
                 result.counts[(category, s.Month)] = result.counts.GetValueOrDefault((category, s.Month)) + s.Total;
             }
         }
@@ -185,9 +190,10 @@ internal sealed class CategoryCounts
 
     private FoundValue? Sum(int category, Period period)
     {
-        if (period.Months.Any(m => !authoritative.ContainsKey(m))) return null;
-        var imports = period.Months.Select(m => authoritative[m]).Distinct().OrderBy(i => i.Id).Select(i => $"#{i.Id} {i.File}");
+        var source = categories[category].Taxonomy;
+        if (period.Months.Any(m => !authoritative.ContainsKey((source, m)))) return null;
+        var imports = period.Months.Select(m => authoritative[(source, m)]).Distinct().OrderBy(i => i.Id).Select(i => $"#{i.Id} {i.File}");
         return new FoundValue(period.Months.Sum(m => counts.GetValueOrDefault((category, m))), FigureSource.Imported,
-            $"MPS crime extract, import {string.Join("; ", imports)}");
+            $"{CrimeSources.Describe(source)}, import {string.Join("; ", imports)}");
     }
 }

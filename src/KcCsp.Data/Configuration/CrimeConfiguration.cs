@@ -12,6 +12,7 @@ internal sealed class CrimeCategoryConfiguration : IEntityTypeConfiguration<Crim
         e.Property(c => c.Code).HasMaxLength(80);
         e.Property(c => c.Name).HasMaxLength(200);
         e.Property(c => c.MajorGroup).HasMaxLength(200);
+        e.Property(c => c.Taxonomy).HasMaxLength(20).HasDefaultValue(CrimeSources.Mps);
     }
 }
 
@@ -48,6 +49,7 @@ internal sealed class CrimeImportConfiguration : IEntityTypeConfiguration<CrimeI
         e.Property(i => i.ImportedBy).HasMaxLength(256);
         e.Property(i => i.RolledBackBy).HasMaxLength(256);
         e.Property(i => i.Layout).HasMaxLength(400);
+        e.Property(i => i.Source).HasMaxLength(20).HasDefaultValue(CrimeSources.Mps);
     }
 }
 
@@ -137,5 +139,17 @@ internal sealed class SmallAreaPopulationConfiguration : IEntityTypeConfiguratio
         e.HasIndex(p => new { p.Code, p.Year }).IsUnique();
         e.Property(p => p.Code).HasMaxLength(20);
         e.Property(p => p.Source).HasMaxLength(400);
+    }
+}
+
+internal sealed class LsoaLookupConfiguration : IEntityTypeConfiguration<LsoaLookup>
+{
+    public void Configure(EntityTypeBuilder<LsoaLookup> e)
+    {
+        e.HasKey(l => l.LsoaCode);
+        e.Property(l => l.LsoaCode).HasMaxLength(20);
+        e.Property(l => l.LsoaName).HasMaxLength(200);
+        e.Property(l => l.LadCode).HasMaxLength(20);
+        e.Property(l => l.LadName).HasMaxLength(120);
     }
 }

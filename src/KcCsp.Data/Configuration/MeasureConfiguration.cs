@@ -36,6 +36,7 @@ internal sealed class AreaConfiguration : IEntityTypeConfiguration<Area>
         e.HasIndex(a => a.Name).IsUnique();
         e.Property(a => a.Name).HasMaxLength(120);
         e.Property(a => a.Code).HasMaxLength(20);
+        e.Property(a => a.Force).HasMaxLength(120);
     }
 }
 

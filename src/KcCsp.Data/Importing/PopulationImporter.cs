@@ -9,9 +9,10 @@ namespace KcCsp.Data.Importing;
 public sealed record PopulationOutcome(bool Done, string Message, int Added = 0, int Updated = 0, List<ImportProblem>? Problems = null);
 
 /// <summary>
-/// Loads the London Datastore's borough population table (Code,Name,Year,Source,Population,…) into Population:
-/// borough rows only (codes starting E09); London, Inner and Outer London are not boroughs. Rates per 1,000 and the
-/// London rank use these.
+/// Loads a population table with the columns Code, Year, Population (and Source), such as the London Datastore's
+/// borough table (Code,Name,Year,Source,Population,…), into Population: local authority rows only — London boroughs
+/// (codes starting E09) and, outside London, the local authorities the portal knows (E06, E07, E08, W06: those plans
+/// and police.uk imports have added); regions and countries are not local authorities. Rates per 1,000 and the ranks use these.
 /// </summary>
 public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImporter> logger, People.UnitOfWork unit)
 {
@@ -31,7 +32,7 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
                 var line = row.LineNumberFrom;
                 if (row.ColCount <= Math.Max(code, Math.Max(year, population))) { problems.Add(new ImportProblem(line, null, null, "Too few columns.")); continue; }
                 var c = row[code].ToString().Trim();
-                if (!c.StartsWith("E09", StringComparison.OrdinalIgnoreCase)) continue;
+                if (!IsLocalAuthority(c)) continue;
                 if (!int.TryParse(row[year].Span.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 1900 or > 2200)
                 { problems.Add(new ImportProblem(line, year + 1, "Year", $"'{row[year]}' is not a year.")); continue; }
                 if (!long.TryParse(row[population].Span.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var p) || p < 0)
@@ -40,12 +41,16 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
             }
         }
         var areas = await db.Areas.Where(a => a.Code != null).ToDictionaryAsync(a => a.Code!.ToUpper(), ct);
-        foreach (var r in rows.Where(r => !areas.ContainsKey(r.Code)))
+        // Every London borough is known: an unknown E09 code is a mistake. A national table lists every local
+        // authority in England and Wales; those the portal has no plan or data for are passed over.
+        foreach (var r in rows.Where(r => !areas.ContainsKey(r.Code) && r.Code.StartsWith("E09", StringComparison.Ordinal)))
             problems.Add(new ImportProblem(r.Line, 1, "Code", $"{r.Code} is not the code of a known borough."));
+        var passedOver = rows.Where(r => !areas.ContainsKey(r.Code)).Select(r => r.Code).Distinct().Count();
+        rows.RemoveAll(r => !areas.ContainsKey(r.Code));
         if (problems.Count > 0)
             return new PopulationOutcome(false, $"{Path.GetFileName(path)} was not loaded: {problems.Count} problems. Nothing was written.", Problems: problems.Take(CrimeImporter.ProblemCap).ToList());
         if (rows.Count == 0)
-            return new PopulationOutcome(false, $"{Path.GetFileName(path)} has no borough rows (codes starting E09).");
+            return new PopulationOutcome(false, $"{Path.GetFileName(path)} has no rows of a local authority the portal knows (codes starting E09, or the E06/E07/E08/W06 codes of plans' and police.uk imports' areas).");
 
         int added = 0, updated = 0;
         await unit.RunAsync(null, async ct =>
@@ -72,6 +77,13 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
                 new { File = Path.GetFileName(path), Added = added, Updated = updated, Boroughs = rows.Select(r => r.Code).Distinct().Count(), FirstYear = rows.Min(r => r.Year), LastYear = rows.Max(r => r.Year) });
         }, ct);
         logger.LogInformation("Populations loaded from {File}: {Added} added, {Updated} updated", path, added, updated);
-        return new PopulationOutcome(true, $"Populations loaded from {Path.GetFileName(path)}: {added} added, {updated} updated ({rows.Select(r => r.Code).Distinct().Count()} boroughs, {rows.Min(r => r.Year)}–{rows.Max(r => r.Year)}).", added, updated);
+        return new PopulationOutcome(true, $"Populations loaded from {Path.GetFileName(path)}: {added} added, {updated} updated ({rows.Select(r => r.Code).Distinct().Count()} boroughs, {rows.Min(r => r.Year)}–{rows.Max(r => r.Year)})."
+            + (passedOver > 0 ? $" {passedOver} local authorities the portal has no area for were passed over." : ""), added, updated);
     }
+
+    /// <summary>A local authority's ONS code: London borough, unitary, non-metropolitan district, metropolitan district, Welsh unitary.</summary>
+    private static bool IsLocalAuthority(string code) =>
+        code.Length == 9 && (code.StartsWith("E09", StringComparison.OrdinalIgnoreCase) || code.StartsWith("E06", StringComparison.OrdinalIgnoreCase)
+            || code.StartsWith("E07", StringComparison.OrdinalIgnoreCase) || code.StartsWith("E08", StringComparison.OrdinalIgnoreCase)
+            || code.StartsWith("W06", StringComparison.OrdinalIgnoreCase));
 }

@@ -11,6 +11,9 @@ public class Area
     public AreaKind Kind { get; set; }
     /// <summary>Ranked among the 32 London boroughs (the City of London and pseudo-areas are not).</summary>
     public bool InLondonRanking { get; set; }
+    /// <summary>The police force whose area it lies in, as police.uk names it ("Metropolitan Police Service",
+    /// "West Yorkshire Police"): seeded for London, set by police.uk imports from "Falls within".</summary>
+    public string? Force { get; set; }
 }
 
 /// <summary>Mid-year population estimate of an area.</summary>

@@ -14,6 +14,23 @@ public class CrimeCategory
     public required string Name { get; set; }
     /// <summary>The major group it belongs to ("Burglary", "Drugs", "Violence against the person").</summary>
     public required string MajorGroup { get; set; }
+    /// <summary>Whose categories these are: <see cref="CrimeSources.Mps"/> (the MPS's extracts) or <see cref="CrimeSources.PoliceUk"/>
+    /// (police.uk's crime types). A measure adds up categories of one taxonomy, and only imports of that source feed it.</summary>
+    public string Taxonomy { get; set; } = CrimeSources.Mps;
+}
+
+/// <summary>Where crime counts come from: each source has its own categories and its own authoritative imports.</summary>
+public static class CrimeSources
+{
+    /// <summary>The Metropolitan Police's borough, ward and LSOA extracts (London Datastore).</summary>
+    public const string Mps = "mps";
+    /// <summary>police.uk street-level crimes and outcomes, one row per crime, any force in England and Wales.</summary>
+    public const string PoliceUk = "police.uk";
+
+    public static readonly IReadOnlyList<string> All = [Mps, PoliceUk];
+
+    /// <summary>How a report names the source: "MPS crime extract", "police.uk street-level data".</summary>
+    public static string Describe(string source) => source == PoliceUk ? "police.uk street-level data" : "MPS crime extract";
 }
 
 /// <summary>A category name exactly as an extract spells it (major + minor), and the canonical category it means.</summary>
@@ -60,6 +77,9 @@ public class CrimeImport
     public required string ImportedBy { get; set; }
     public DateTimeOffset ImportedAt { get; set; }
     public ImportTrigger Trigger { get; set; }
+    /// <summary><see cref="CrimeSources.Mps"/> or <see cref="CrimeSources.PoliceUk"/>: the newest applied import covering
+    /// an area-month is authoritative for it among the imports of its own source only.</summary>
+    public string Source { get; set; } = CrimeSources.Mps;
     /// <summary>The layout detected from the header, e.g. "wide: Borough,Major Category,Minor Category".</summary>
     public required string Layout { get; set; }
     public long Rows { get; set; }
@@ -100,8 +120,8 @@ public class CrimeCount
 }
 
 /// <summary>
-/// An (area, month) an import is authoritative for. The latest applied import covering an area-month supplies all its
-/// counts, whatever their categories: two releases with different taxonomies never add up.
+/// An (area, month) an import is authoritative for. The latest applied import of a source covering an area-month supplies
+/// all that source's counts for it, whatever their categories: two releases with different taxonomies never add up.
 /// </summary>
 public class ImportCoverage
 {

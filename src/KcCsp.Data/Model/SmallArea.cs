@@ -51,3 +51,15 @@ public class SmallAreaPopulation
     public long Value { get; set; }
     public required string Source { get; set; }
 }
+
+/// <summary>
+/// One row of an ONS LSOA → local authority district lookup: which local authority an LSOA lies in. When an LSOA's code
+/// is here, police.uk imports place it by it; otherwise by its name's prefix ("Leeds 001A" → Leeds).
+/// </summary>
+public class LsoaLookup
+{
+    public required string LsoaCode { get; set; }
+    public required string LsoaName { get; set; }
+    public required string LadCode { get; set; }
+    public required string LadName { get; set; }
+}

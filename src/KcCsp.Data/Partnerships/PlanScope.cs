@@ -15,7 +15,7 @@ public sealed class UnknownPlanException(string code, IEnumerable<string> known)
 /// measures, priorities, actions, figures, targets and published analyses only. A user reaches the plans they belong to
 /// (<see cref="PlanMembership"/>); administrators reach every plan.
 /// </summary>
-public sealed class PlanScope(KcCspDbContext db)
+public sealed class PlanScope(KcCspDbContext db, PlanDirectory directory)
 {
     /// <summary>The plan in scope once <see cref="ChooseAsync"/> or <see cref="ChooseForCommandAsync"/> has run.</summary>
     public PlanOption? Current { get; private set; }
@@ -30,13 +30,8 @@ public sealed class PlanScope(KcCspDbContext db)
     /// </summary>
     public async Task<Result> ChooseAsync(string? code, string? userId, bool everyPlan, CancellationToken ct = default)
     {
-        var plans = await db.Plans.AsNoTracking().OrderBy(p => p.Id)
-            .Select(p => new
-            {
-                Option = new PlanOption(p.Id, p.Code, p.Partnership, p.Title, p.Years, p.HomeArea!.Name),
-                Member = userId != null && p.Members.Any(m => m.UserId == userId),
-            })
-            .ToListAsync(ct);
+        var plans = (await directory.PlansAsync(ct))
+            .Select(p => new { Option = p.Plan, Member = userId != null && p.Members.Contains(userId) }).ToList();
         if (plans.Count == 0) return new Result(Outcome.Done);
         var reachable = plans.Where(p => everyPlan || p.Member).Select(p => p.Option).ToList();
         Choosable = reachable;

@@ -23,11 +23,25 @@ public sealed class UserChangeInput
     public string Role { get; set; } = "";
     public string? Agency { get; set; } = "";
     public string? DisplayName { get; set; } = "";
+    /// <summary>Codes of the partnerships' plans the user belongs to; null (the form shows no choice when there is one
+    /// plan) leaves them as they are.</summary>
+    public List<string>? Plans { get; set; }
 }
 
-public sealed record UserRow(string Id, string Email, string DisplayName, string Agency, string Role, bool LockedOut, int FailedSignIns);
+public sealed record UserRow(string Id, string Email, string DisplayName, string Agency, string Role, bool LockedOut, int FailedSignIns)
+{
+    /// <summary>Codes of the plans the user belongs to.</summary>
+    public IReadOnlyList<string> Plans { get; init; } = [];
+}
 
-public sealed record UsersModel(IReadOnlyList<UserRow> Users, NewUserInput NewUser);
+/// <summary>A plan as the users page offers it.</summary>
+public sealed record PlanName(string Code, string Partnership);
+
+public sealed record UsersModel(IReadOnlyList<UserRow> Users, NewUserInput NewUser)
+{
+    /// <summary>Every plan: with more than one, each user's partnerships can be chosen.</summary>
+    public IReadOnlyList<PlanName> Plans { get; init; } = [];
+}
 
 /// <summary>Administrators' view of users: create, change role or agency, lock and unlock. Every change is audited.</summary>
 /// <remarks>
@@ -41,11 +55,13 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
     {
         var all = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
         var roleNames = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var memberships = await (from m in db.PlanMemberships join p in db.Plans on m.PlanId equals p.Id select new { m.UserId, p.Code }).ToListAsync(ct);
+        var plans = await db.Plans.AsNoTracking().OrderBy(p => p.Id).Select(p => new PlanName(p.Code, p.Partnership)).ToListAsync(ct);
         var now = clock.GetUtcNow();
         var rows = all.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Agency,
             string.Join(", ", roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name)),
-            u.LockoutEnd is { } end && end > now, u.AccessFailedCount)).ToList();
-        return new UsersModel(rows, new NewUserInput());
+            u.LockoutEnd is { } end && end > now, u.AccessFailedCount) { Plans = memberships.Where(m => m.UserId == u.Id).Select(m => m.Code).ToList() }).ToList();
+        return new UsersModel(rows, new NewUserInput()) { Plans = plans };
     }
 
     /// <summary>
@@ -85,9 +101,25 @@ public sealed class UserAdminService(UserManager<PortalUser> users, KcCspDbConte
         if (current.Contains(Roles.Admin) && role != Roles.Admin && await KeepsAnAdministratorAsync(user, who, "take the Admin role from") is { } refused)
             return refused;
         var before = PeopleData.Snapshot(user, string.Join(", ", current), clock.GetUtcNow());
-
-        return await unit.RunAsync(who, async _ =>
+        var plans = await db.Plans.AsNoTracking().Select(p => new { p.Id, p.Code }).ToListAsync();
+        var wanted = input.Plans?.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()).ToList();
+        if (wanted is not null)
         {
+            var unknown = wanted.FirstOrDefault(c => !plans.Any(p => string.Equals(p.Code, c, StringComparison.OrdinalIgnoreCase)));
+            if (unknown is not null) return Result.Invalid($"There is no plan with the code '{unknown}'.");
+            if (wanted.Count == 0 && role != Roles.Admin) return Result.Invalid("Choose at least one partnership: a user who belongs to none can open no page.");
+        }
+
+        return await unit.RunAsync(who, async ct =>
+        {
+            if (wanted is not null)
+            {
+                var ids = plans.Where(p => wanted.Contains(p.Code, StringComparer.OrdinalIgnoreCase)).Select(p => p.Id).ToHashSet();
+                var existing = await db.PlanMemberships.Where(m => m.UserId == user.Id).ToListAsync(ct);
+                db.PlanMemberships.RemoveRange(existing.Where(m => !ids.Contains(m.PlanId)));
+                foreach (var id in ids.Where(id => !existing.Any(m => m.PlanId == id)))
+                    db.PlanMemberships.Add(new PlanMembership { PlanId = id, UserId = user.Id });
+            }
             user.Agency = agency;
             if (!string.IsNullOrWhiteSpace(input.DisplayName)) user.DisplayName = input.DisplayName.Trim();
             var updated = await users.UpdateAsync(user);

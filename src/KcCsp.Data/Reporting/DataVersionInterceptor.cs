@@ -24,6 +24,9 @@ public sealed class DataVersionInterceptor(ReportVersion version, TimeProvider c
         typeof(Plan), typeof(Priority), typeof(PriorityReview), typeof(Measure), typeof(Target), typeof(Area), typeof(Population),
         typeof(Figure), typeof(PlanAction), typeof(ActionUpdate), typeof(CrimeCategory), typeof(CategoryAlias), typeof(MeasureCategory),
         typeof(CrimeImport), typeof(ImportCoverage), typeof(MeasureMonthValue), typeof(ImportAlias), typeof(SmallArea), typeof(SmallAreaPopulation),
+        // Which local authority an LSOA lies in decides where police.uk imports count it (read by the next import only,
+        // but a lookup loaded is a change of the data a report would be built from).
+        typeof(LsoaLookup),
         // A published analysis is shown on the priority pages and in the board pack.
         typeof(AnalysisPublication),
         // Who belongs to which partnership decides which plan a kept page may show.

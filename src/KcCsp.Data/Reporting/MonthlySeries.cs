@@ -23,9 +23,9 @@ public sealed class MonthlySeries(KcCspDbContext db)
             .Where(v => measureIds.Contains(v.MeasureId) && v.AreaId == areaId && v.Month >= from && v.Month <= to)
             .ToListAsync(ct);
         var importIds = imported.Select(v => v.ImportId).Distinct().ToList();
-        var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
+        var files = await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => CrimeSources.Describe(i.Source) + ", import #" + i.Id + " " + i.FileName, ct);
         var points = imported.Select(v => (v.MeasureId, v.Month, Point: new MonthlyPoint(measures[v.MeasureId].Code, measures[v.MeasureId].Name, area.Name,
-            v.Month.ToString(), v.Value, FigureSources.Word(FigureSource.Imported), $"MPS crime extract, import #{v.ImportId} {files[v.ImportId]}"))).ToList();
+            v.Month.ToString(), v.Value, FigureSources.Word(FigureSource.Imported), files[v.ImportId]))).ToList();
         var covered = points.Select(p => (p.MeasureId, p.Month)).ToHashSet();
 
         var figures = await db.Figures.AsNoTracking()

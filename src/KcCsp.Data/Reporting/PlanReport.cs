@@ -31,7 +31,18 @@ public sealed record PlanReport
 
 public sealed record ReportPlan(string Title, string Partnership, string Years, string ExecutiveSummary, string AboutThePlan);
 
-public sealed record ReportArea(int Id, string Name, string? Code, bool InLondonRanking);
+/// <param name="RankedAmong">Whom the area is ranked among: "London" (the 32 boroughs) or its police force's local
+/// authorities outside London ("Kent Police"); null when it is ranked among none.</param>
+public sealed record ReportArea(int Id, string Name, string? Code, bool InLondonRanking, string? RankedAmong = null)
+{
+    /// <summary>The rank column's heading: "London rank", "Rank in Kent Police".</summary>
+    public string RankHeading => RankedAmong is null or "London" ? "London rank" : $"Rank in {RankedAmong}";
+
+    /// <summary>What the rank's position is among, in words for a page's note.</summary>
+    public string RankExplanation => RankedAmong is null or "London"
+        ? "position among the 32 London boroughs by rate per 1,000 residents"
+        : $"position among the local authorities of {RankedAmong} by rate per 1,000 residents";
+}
 
 public sealed record ReportMeasure(int Id, string Code, string Name, MeasureUnit Unit, Polarity Polarity, bool IsHeadline, int SortOrder);
 

@@ -61,7 +61,7 @@ public sealed class ReportService(KcCspDbContext db, ReportingPeriods periods, R
         var areas = await db.Areas.AsNoTracking().ToListAsync(ct);
         var area = FindArea(areas, areaName) ?? throw new UnknownAreaException(areaName);
         var measures = await db.Measures.AsNoTracking()
-            .Where(m => m.Code == measureCode || db.Measures.Any(r => r.Code == measureCode && r.RateOfMeasureId == m.Id)).ToListAsync(ct);
+            .Where(m => m.Code == measureCode || db.Measures.Any(r => r.Code == measureCode && (r.RateOfMeasureId == m.Id || r.ShareOfMeasureId == m.Id))).ToListAsync(ct);
         var measure = measures.SingleOrDefault(m => m.Code == measureCode) ?? throw new UnknownMeasureException(measureCode);
         return (areas, area, measures, measure);
     }
@@ -155,7 +155,7 @@ internal sealed class ReportInputs
     private ILookup<(int Measure, int Area), (YearMonth Month, long Value, int ImportId)> monthly = null!;
     private ILookup<(int Measure, int Area), Figure> figures = null!;
     private Dictionary<(int Area, int Year), Population> populations = [];
-    private Dictionary<int, string> importFiles = [];
+    private Dictionary<int, (string File, string Source)> importFiles = [];
     private ILookup<(int Measure, FinancialYear Year), Target> targetsByYear = null!;
     private ILookup<int, string> categoryCodes = null!;
     private PeerGroup? peerGroup;
@@ -188,7 +188,8 @@ internal sealed class ReportInputs
         if (history > first) history = first;
         var groups = await db.PeerGroups.AsNoTracking().Include(g => g.Members).ToListAsync(ct);
         var peerGroup = PeerGroups.For(groups, area.Id);
-        var areaIds = areas.Where(a => a.InLondonRanking).Select(a => a.Id).Append(area.Id)
+        var ranked = RankedWith(areas, area);
+        var areaIds = ranked.Select(a => a.Id).Append(area.Id)
             .Concat(peerGroup?.Members.Select(m => m.AreaId) ?? []).Distinct().ToList();
         var monthValues = await values
             .Where(v => areaIds.Contains(v.AreaId) && v.Month >= first && v.Month <= toMonth
@@ -204,14 +205,14 @@ internal sealed class ReportInputs
         var targets = await storedTargets.OrderBy(t => t.Id).ToListAsync(ct);
         var importIds = monthValues.Select(v => v.ImportId).Distinct().ToList();
         var files = importIds.Count == 0 ? [] : await db.CrimeImports.AsNoTracking().Where(i => importIds.Contains(i.Id))
-            .Select(i => new { i.Id, i.FileName }).ToDictionaryAsync(i => i.Id, i => i.FileName, ct);
+            .Select(i => new { i.Id, i.FileName, i.Source }).ToDictionaryAsync(i => i.Id, i => (i.FileName, i.Source), ct);
         var categories = await (from mc in measureCategories join c in db.CrimeCategories on mc.CategoryId equals c.Id
                                 select new { mc.MeasureId, c.Code }).ToListAsync(ct);
         return new ReportInputs
         {
             categoryCodes = categories.ToLookup(c => c.MeasureId, c => c.Code),
             measures = measures.ToDictionary(m => m.Id),
-            ranked = areas.Where(a => a.InLondonRanking).ToList(),
+            ranked = ranked,
             area = area,
             monthly = monthValues.ToLookup(v => (v.MeasureId, v.AreaId), v => (v.Month, v.Value, v.ImportId)),
             figures = figures.ToLookup(f => (f.MeasureId, f.AreaId)),
@@ -230,7 +231,22 @@ internal sealed class ReportInputs
 
     public Measure Measure(int id) => measures[id];
 
-    public static ReportArea View(Area a) => new(a.Id, a.Name, a.Code, a.InLondonRanking);
+    public static ReportArea View(Area a) => new(a.Id, a.Name, a.Code, a.InLondonRanking, RankedAmong(a));
+
+    /// <summary>
+    /// Whom an area's measures are ranked among: a London borough among the 32 (as the plan's London rank); a local
+    /// authority outside London among its police force's local authorities (the other partnerships of its force, which
+    /// police.uk imports place); none for the City of London, pseudo-areas and regions.
+    /// </summary>
+    public static List<Area> RankedWith(IEnumerable<Area> areas, Area area) =>
+        area.InLondonRanking ? areas.Where(a => a.InLondonRanking).ToList()
+        : RankedAmong(area) is { } force ? areas.Where(a => a.Kind == AreaKind.Borough && !a.InLondonRanking && a.Force == force && a.Code != null).ToList()
+        : [];
+
+    private static string? RankedAmong(Area a) =>
+        a.InLondonRanking ? "London"
+        : a.Kind == AreaKind.Borough && a.Code != null && !string.IsNullOrEmpty(a.Force) && !a.Code.StartsWith("E09", StringComparison.OrdinalIgnoreCase) ? a.Force
+        : null;
 
     public static ReportMeasure View(Measure m) => new(m.Id, m.Code, m.Name, m.Unit, m.Polarity, m.IsHeadline, m.SortOrder);
 
@@ -301,6 +317,14 @@ internal sealed class ReportInputs
 
     private FoundValue? Find(Measure measure, Area at, Period period)
     {
+        if (measure.ShareOfMeasureId is { } wholeId && measures.TryGetValue(wholeId, out var whole) && Imported(measure, at, period) is { } part)
+        {
+            // A share of another crime measure (crimes charged or summonsed out of all crimes): both counts over the
+            // same months, from the same source's authoritative imports.
+            if (Find(whole, at, period) is not { Value: > 0 } all) return null;
+            return new FoundValue(Change.RoundHalfAwayFromZero(part.Value * 100m / all.Value, 1), FigureSource.Imported,
+                $"{part.Value:0} of {all.Value:0} ({whole.Name}); {part.Note}");
+        }
         if (Imported(measure, at, period) is { } imported) return imported;
         var stored = FigurePrecedence.Preferred(figures[(measure.Id, at.Id)].Where(f => f.From == period.From && f.To == period.To));
         if (stored is not null) return new FoundValue(stored.Value, stored.Source, stored.SourceNote, stored.PublishedLondonRank, stored.PublishedStatus);
@@ -322,8 +346,11 @@ internal sealed class ReportInputs
     {
         var months = monthly[(measure.Id, at.Id)].Where(v => period.Contains(v.Month)).ToList();
         if (months.Count == 0 || months.Count != period.MonthCount) return null;
-        var files = months.Select(m => m.ImportId).Distinct().Order().Select(id => "#" + id + " " + importFiles[id]);
-        return new FoundValue(months.Sum(m => m.Value), FigureSource.Imported, $"MPS crime extract, import {string.Join("; ", files)}");
+        var ids = months.Select(m => m.ImportId).Distinct().Order().ToList();
+        var files = ids.Select(id => "#" + id + " " + importFiles[id].File);
+        // A measure adds up one taxonomy's categories, so its months come from one source's imports.
+        var source = CrimeSources.Describe(importFiles[ids[0]].Source);
+        return new FoundValue(months.Sum(m => m.Value), FigureSource.Imported, $"{source}, import {string.Join("; ", files)}");
     }
 
     /// <summary>The population used for a financial year: the mid-year estimate of the year it starts in.</summary>
@@ -417,7 +444,7 @@ internal sealed class ReportInputs
     {
         if (current is { Source: FigureSource.Published, PublishedLondonRank: { } position })
             return new RankedPosition(new LondonRank(position, LondonRank.LondonBoroughs), RankSource.Published);
-        if (!area.InLondonRanking || current is null) return null;
+        if (current is null || ranked.Count < 2 || !ranked.Any(a => a.Id == area.Id)) return null;
         var rates = new List<KeyValuePair<string, decimal>>();
         foreach (var borough in ranked)
         {

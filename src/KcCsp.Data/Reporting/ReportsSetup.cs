@@ -19,6 +19,7 @@ public static class ReportsSetup
         services.AddScoped<ReportService>();
         services.AddScoped<PlanCatalog>();
         services.AddScoped<Partnerships.PlanScope>();
+        services.AddSingleton<Partnerships.PlanDirectory>();
         services.AddScoped<ReportingPeriods>();
         services.AddScoped<MonthlySeries>();
         return services;

@@ -19,7 +19,7 @@ internal sealed record AliasSeed(string Major, string Minor, string Category);
 /// </summary>
 public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogger<CategorySeeder> logger)
 {
-    /// <summary>The measure that adds up every category; categories analysts create join it too.</summary>
+    /// <summary>The measure that adds up every MPS category; categories analysts create join it too.</summary>
     public const string AllCategoriesMeasure = "total-notifiable-offences";
 
     public async Task SeedAsync(CancellationToken ct = default)
@@ -37,9 +37,28 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
             added.Add(category);
         }
 
+        // police.uk's crime types (Seed/police-uk-categories.json): categories of their own taxonomy, one alias each.
+        var policeUk = Importing.PoliceUk.PoliceUkCategories.Categories().ToList();
+        foreach (var (c, _, _) in policeUk.Where(p => !categories.ContainsKey(p.Category.Code)))
+        {
+            db.CrimeCategories.Add(c);
+            categories.Add(c.Code, c);
+            added.Add(c);
+        }
+
         var aliasKeys = (await db.CategoryAliases.Select(a => a.Key).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();
         var addedAliases = 0;
+        foreach (var (c, major, minor) in policeUk)
+        {
+            var key = CategoryNames.Key(major, minor);
+            if (!aliasKeys.Add(key)) continue;
+            db.CategoryAliases.Add(new CategoryAlias
+            {
+                MajorName = major, MinorName = minor, Key = key, Category = categories[c.Code], CreatedAt = now, MappedBy = "seed", MappedAt = now,
+            });
+            addedAliases++;
+        }
         foreach (var a in seed.Aliases)
         {
             var key = CategoryNames.Key(a.Major, a.Minor);
@@ -62,7 +81,8 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
         foreach (var measure in measures.Where(m => defined.Contains(m.Id)))
         {
             var codes = seed.Measures[measure.Code];
-            foreach (var category in added.Where(c => codes.Contains("*") || codes.Contains(c.Code) || codes.Contains("+" + c.Code)))
+            // "*" is every MPS category: police.uk's are another taxonomy, never part of total notifiable offences.
+            foreach (var category in added.Where(c => (codes.Contains("*") && c.Taxonomy == CrimeSources.Mps) || codes.Contains(c.Code) || codes.Contains("+" + c.Code)))
                 db.MeasureCategories.Add(new MeasureCategory { MeasureId = measure.Id, CategoryId = category.Id, IsDefining = !codes.Contains("+" + category.Code) });
         }
         foreach (var measure in measures.Where(m => !defined.Contains(m.Id)))
@@ -70,7 +90,7 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
             var codes = seed.Measures[measure.Code];
             // "*" is every category; "+code" is counted but not defining (see MeasureCategory.IsDefining).
             var entries = codes.Contains("*")
-                ? categories.Values.Select(c => (c.Id, Defining: true))
+                ? categories.Values.Where(c => c.Taxonomy == CrimeSources.Mps).Select(c => (c.Id, Defining: true))
                 : codes.Select(c => (categories[c.TrimStart('+')].Id, Defining: !c.StartsWith('+')));
             foreach (var (id, defining) in entries) db.MeasureCategories.Add(new MeasureCategory { MeasureId = measure.Id, CategoryId = id, IsDefining = defining });
         }

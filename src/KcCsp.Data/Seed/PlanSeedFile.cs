@@ -23,7 +23,7 @@ internal static class PlanSeedFile
 
 internal sealed record AreaSeedFile(List<AreaSeed> Areas);
 
-internal sealed record AreaSeed(string? Code, string Name, string Kind, bool InLondonRanking);
+internal sealed record AreaSeed(string? Code, string Name, string Kind, bool InLondonRanking, string? Force = null);
 
 internal sealed record PeerGroupSeedFile(List<PeerGroupSeed> PeerGroups);
 

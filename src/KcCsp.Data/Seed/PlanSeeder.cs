@@ -30,12 +30,18 @@ public sealed class PlanSeeder(KcCspDbContext db, PlanFiles planFiles, ILogger<P
     private async Task SeedAreasAsync(CancellationToken ct)
     {
         var file = PlanSeedFile.Load<AreaSeedFile>("areas.json");
-        var existing = await db.Areas.Select(a => a.Name).ToListAsync(ct);
-        var known = existing.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var existing = await db.Areas.ToListAsync(ct);
+        var known = existing.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
         var added = 0;
-        foreach (var a in file.Areas.Where(a => !known.Contains(a.Name)))
+        foreach (var a in file.Areas)
         {
-            db.Areas.Add(new Area { Code = a.Code, Name = a.Name, Kind = Enum.Parse<AreaKind>(a.Kind), InLondonRanking = a.InLondonRanking });
+            if (known.TryGetValue(a.Name, out var area))
+            {
+                // Databases seeded before areas had a force get it once; a force set since (by a police.uk import) stays.
+                area.Force ??= a.Force;
+                continue;
+            }
+            db.Areas.Add(new Area { Code = a.Code, Name = a.Name, Kind = Enum.Parse<AreaKind>(a.Kind), InLondonRanking = a.InLondonRanking, Force = a.Force });
             added++;
         }
         await db.SaveChangesAsync(ct);

@@ -58,10 +58,13 @@ public sealed class NoSmallAreaDataException(string message) : BadParameterExcep
 public sealed class Hotspots(KcCspDbContext db)
 {
     /// <summary>What every measure's table for one area, period and level shares.</summary>
-    private sealed record Scope(Area Area, LikeForLike Periods, SmallAreaKind Level, IReadOnlyDictionary<YearMonth, int> Authoritative,
+    /// <remarks><see cref="BySource"/>: per source (MPS, police.uk), the authoritative import of each month — authority is
+    /// per source, and a measure reads the imports of its own categories' source.</remarks>
+    private sealed record Scope(Area Area, LikeForLike Periods, SmallAreaKind Level, IReadOnlyDictionary<string, Dictionary<YearMonth, int>> BySource,
         IReadOnlyList<SmallArea> SmallAreas, IReadOnlyDictionary<string, SmallAreaPopulation> Populations)
     {
-        public bool CoversCurrent => Periods.Current.Months.Any(Authoritative.ContainsKey);
+        public bool CoversCurrent => BySource.Values.Any(Covers);
+        public bool Covers(IReadOnlyDictionary<YearMonth, int> authoritative) => Periods.Current.Months.Any(authoritative.ContainsKey);
     }
 
     /// <summary>One measure's table; a clear refusal when the measure is not counted from extracts or no file covers the period.</summary>
@@ -73,9 +76,8 @@ public sealed class Hotspots(KcCspDbContext db)
         if (measure.Source != MeasureSource.CrimeExtract)
             throw new NoSmallAreaDataException($"{measure.Name} is not counted from crime extracts: it has no {word} figures.");
         var scope = await ScopeAsync(area, period, level, ct);
-        if (!scope.CoversCurrent)
-            throw new NoSmallAreaDataException($"No {word}-level file covers {area.Name} for {scope.Periods.Current.Describe()}: import an MPS {word}-level release to see where {measure.Name.ToLowerInvariant()} is.");
-        return await TableAsync(scope, measure, ct);
+        return await TableAsync(scope, measure, ct)
+            ?? throw new NoSmallAreaDataException($"No {word}-level file covers {area.Name} for {scope.Periods.Current.Describe()}: import an MPS {word}-level release (or a police.uk file, for police.uk measures) to see where {measure.Name.ToLowerInvariant()} is.");
     }
 
     /// <summary>
@@ -87,9 +89,10 @@ public sealed class Hotspots(KcCspDbContext db)
         if (measureCodes.Count == 0 || ReportService.FindArea(await db.Areas.AsNoTracking().ToListAsync(ct), areaName) is not { } area) return [];
         var scope = await ScopeAsync(area, period, level, ct);
         if (!scope.CoversCurrent) return [];
-        var measures = await db.Measures.AsNoTracking().Where(m => measureCodes.Contains(m.Code) && m.Source == MeasureSource.CrimeExtract).ToListAsync(ct);
+        var measures = await db.Measures.AsNoTracking().Where(m => measureCodes.Contains(m.Code) && m.Source == MeasureSource.CrimeExtract && m.ShareOfMeasureId == null).ToListAsync(ct);
         var tables = new List<HotspotTable>();
-        foreach (var measure in measures.OrderBy(m => IndexOf(measureCodes, m.Code))) tables.Add(await TableAsync(scope, measure, ct));
+        foreach (var measure in measures.OrderBy(m => IndexOf(measureCodes, m.Code)))
+            if (await TableAsync(scope, measure, ct) is { } table) tables.Add(table);
         return tables;
     }
 
@@ -106,31 +109,38 @@ public sealed class Hotspots(KcCspDbContext db)
         var covering = await (from k in db.ImportCoverages
                               join i in db.CrimeImports on k.ImportId equals i.Id
                               where k.AreaId == area.Id && i.Status == ImportStatus.Applied && i.SmallAreaKind == level && k.Month >= first && k.Month <= last
-                              select new { k.Month, k.ImportId }).ToListAsync(ct);
-        var authoritative = covering.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Max(c => c.ImportId));
-        if (authoritative.Count == 0) return new Scope(area, periods, level, authoritative, [], new Dictionary<string, SmallAreaPopulation>());
+                              select new { k.Month, k.ImportId, i.Source }).ToListAsync(ct);
+        var bySource = covering.GroupBy(c => c.Source)
+            .ToDictionary(s => s.Key, s => s.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Max(c => c.ImportId)));
+        if (bySource.Count == 0) return new Scope(area, periods, level, bySource, [], new Dictionary<string, SmallAreaPopulation>());
         var smallAreas = await db.SmallAreas.AsNoTracking().Where(s => s.AreaId == area.Id && s.Kind == level).ToListAsync(ct);
         // Rates per 1,000 from the ward estimate nearest the period's first year (ward estimates are published years late).
         var codes = smallAreas.Select(a => a.Code).ToList();
         var startYear = periods.Current.From.Year;
         var populations = (await db.SmallAreaPopulations.AsNoTracking().Where(p => codes.Contains(p.Code)).ToListAsync(ct))
             .GroupBy(p => p.Code).ToDictionary(g => g.Key, g => g.OrderBy(p => Math.Abs(p.Year - startYear)).ThenByDescending(p => p.Year).First());
-        return new Scope(area, periods, level, authoritative, smallAreas, populations);
+        return new Scope(area, periods, level, bySource, smallAreas, populations);
     }
 
-    private async Task<HotspotTable> TableAsync(Scope scope, Measure measure, CancellationToken ct)
+    /// <summary>The measure's table, or null when no file of its source covers the period's current months.</summary>
+    private async Task<HotspotTable?> TableAsync(Scope scope, Measure measure, CancellationToken ct)
     {
-        var (area, periods, authoritative) = (scope.Area, scope.Periods, scope.Authoritative);
+        var (area, periods) = (scope.Area, scope.Periods);
         var (first, last) = (periods.Previous.From, periods.Current.To);
-        var importIds = authoritative.Values.Distinct().ToList();
 
-        // The measure's category names: every name for total notifiable offences, else those mapped to its categories.
-        var aliasIds = measure.Code == Seed.CategorySeeder.AllCategoriesMeasure
+        // The measure's category names: every MPS name for total notifiable offences, else those mapped to its categories
+        // (whose taxonomy says which source's imports it reads).
+        var names = measure.Code == Seed.CategorySeeder.AllCategoriesMeasure
             ? null
             : await (from a in db.CategoryAliases
                      join mc in db.MeasureCategories on a.CategoryId equals mc.CategoryId
+                     join c in db.CrimeCategories on mc.CategoryId equals c.Id
                      where mc.MeasureId == measure.Id
-                     select a.Id).ToListAsync(ct);
+                     select new { a.Id, c.Taxonomy }).ToListAsync(ct);
+        var aliasIds = names?.Select(n => n.Id).ToList();
+        var source = names?.FirstOrDefault()?.Taxonomy ?? CrimeSources.Mps;
+        if (scope.BySource.GetValueOrDefault(source) is not { } authoritative || !scope.Covers(authoritative)) return null;
+        var importIds = authoritative.Values.Distinct().ToList();
         var counts = db.CrimeCounts.AsNoTracking()
             .Where(c => importIds.Contains(c.ImportId) && c.AreaId == area.Id && c.SmallAreaCode != null && c.Month >= first && c.Month <= last);
         if (aliasIds is not null) counts = counts.Where(c => aliasIds.Contains(c.AliasId));

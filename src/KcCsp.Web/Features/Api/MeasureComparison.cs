@@ -32,6 +32,9 @@ public sealed record MeasureComparison
     public string? LondonRank { get; init; }
     /// <summary>Where the rank came from: "published" (printed in the plan) or "computed" (rates per 1,000 of all 32 boroughs).</summary>
     public string? LondonRankSource { get; init; }
+    /// <summary>Whom the rank is among: "London" (the 32 boroughs) or, outside London, the police force whose local
+    /// authorities the area is ranked with ("Kent Police"); the rank stays in <see cref="LondonRank"/> for compatibility.</summary>
+    public string? RankedAmong { get; init; }
     public required string Status { get; init; }
     public required string StatusIcon { get; init; }
     public required string StatusExplanation { get; init; }
@@ -65,6 +68,7 @@ public sealed record MeasureComparison
         ChangeText = ReportText.Change(r),
         LondonRank = ReportText.Rank(r),
         LondonRankSource = ReportText.RankSource(r),
+        RankedAmong = r.Area.RankedAmong,
         Status = ReportText.Status(r),
         StatusIcon = ReportText.StatusIcon(r),
         StatusExplanation = r.Evaluation.Explanation,

@@ -93,7 +93,7 @@ public static class BoardPackWorkbook
         var c = pack.Cover;
         Title(sheet.Cell(1, 1), $"Summary: {c.Area}, {c.PeriodDescription} against {c.PreviousPeriodDescription}", 14);
         var year = c.Period.Year;
-        HeaderRow(sheet, 3, "Priority", "Measure", "Period", year.Previous.ToString(), year.ToString(), "% change", "London rank",
+        HeaderRow(sheet, 3, "Priority", "Measure", "Period", year.Previous.ToString(), year.ToString(), "% change", pack.AllRows.FirstOrDefault()?.Area.RankHeading ?? "London rank",
             "Meeting target?", "Significant change?", "p-value", "Source");
         var row = 3;
         foreach (var (priority, r) in pack.Priorities.SelectMany(p => p.Rows.Select(r => (p.Title, r)))
@@ -127,7 +127,7 @@ public static class BoardPackWorkbook
         Title(sheet.Cell(1, 1), priority.Title, 14);
         Text(sheet.Cell(2, 1), priority.Aim);
         var year = c.Period.Year;
-        HeaderRow(sheet, 4, "Measure", "Period", year.Previous.ToString(), year.ToString(), "% change", "London rank", "Meeting target?",
+        HeaderRow(sheet, 4, "Measure", "Period", year.Previous.ToString(), year.ToString(), "% change", pack.AllRows.FirstOrDefault()?.Area.RankHeading ?? "London rank", "Meeting target?",
             "Significant change?", "Target", "Source");
         var row = 4;
         foreach (var r in priority.Rows)

@@ -9,6 +9,10 @@ namespace KcCsp.Web.Features.Downloads;
 /// </summary>
 public sealed class TableDownloads(DashboardService dashboard)
 {
+    /// <summary>The measure columns; the rank's heading names whom the area is ranked among ("London rank", "Rank in Kent Police").</summary>
+    public static string[] MeasureHeadersFor(IEnumerable<MeasureRow> rows) =>
+        MeasureHeaders.Select(h => h == "London rank" ? rows.FirstOrDefault()?.Area.RankHeading ?? h : h).ToArray();
+
     public static readonly string[] MeasureHeaders =
     [
         "Measure code", "Measure", "Area", "Period from", "Period to", "Previous period from", "Previous period to",
@@ -21,19 +25,19 @@ public sealed class TableDownloads(DashboardService dashboard)
     {
         var home = await dashboard.HomeAsync(period, ct);
         var rows = home.Priorities.SelectMany(p => p.Headlines.Select(r => (IReadOnlyList<object?>)[p.Code, p.Title, .. MeasureCells(r)])).ToList();
-        return new CsvTable("kccsp-headline-measures.csv", ["Priority code", "Priority", .. MeasureHeaders], rows);
+        return new CsvTable("kccsp-headline-measures.csv", ["Priority code", "Priority", .. MeasureHeadersFor(home.Priorities.SelectMany(p => p.Headlines))], rows);
     }
 
     /// <summary>The home page's "Across the partnership" table.</summary>
     public async Task<CsvTable> PartnershipAsync(ReportingPeriod period, CancellationToken ct = default)
     {
         var home = await dashboard.HomeAsync(period, ct);
-        return new CsvTable("kccsp-partnership-measures.csv", MeasureHeaders, home.PartnershipMeasures.Select(MeasureCells).ToList());
+        return new CsvTable("kccsp-partnership-measures.csv", MeasureHeadersFor(home.PartnershipMeasures), home.PartnershipMeasures.Select(MeasureCells).ToList());
     }
 
     public async Task<CsvTable?> PriorityMeasuresAsync(string code, ReportingPeriod period, CancellationToken ct = default) =>
         await dashboard.PriorityAsync(code, period, ct) is { } page
-            ? new CsvTable($"kccsp-{page.Code}-measures.csv", MeasureHeaders, page.Rows.Select(MeasureCells).ToList())
+            ? new CsvTable($"kccsp-{page.Code}-measures.csv", MeasureHeadersFor(page.Rows), page.Rows.Select(MeasureCells).ToList())
             : null;
 
     public async Task<CsvTable?> PriorityTargetsAsync(string code, ReportingPeriod period, CancellationToken ct = default) =>
