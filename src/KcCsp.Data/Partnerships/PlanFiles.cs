@@ -8,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace KcCsp.Data.Partnerships;
 
 /// <summary>What loading a plan file did: the plan, whether it was new, the revision's number and its changes.</summary>
-public sealed record PlanFileLoaded(int PlanId, string PlanCode, bool Created, int Revision, IReadOnlyList<string> Changes);
+public sealed record PlanFileLoaded(int PlanId, string PlanCode, bool Created, int Revision, IReadOnlyList<string> Changes)
+{
+    /// <summary>Some measure's categories changed (or a measure with categories came or went): stored monthly values are stale.</summary>
+    public bool CountsChanged { get; init; }
+}
 
 /// <summary>
 /// Plan files in and out (docs/plan-format.md): <see cref="ImportAsync"/> creates a plan whose code is new, or revises the
@@ -18,19 +22,32 @@ public sealed record PlanFileLoaded(int PlanId, string PlanCode, bool Created, i
 /// refused, naming them. Every load is one audited unit of work and keeps the file as a <see cref="PlanRevision"/>.
 /// <see cref="ExportAsync"/> writes a plan as it now stands, so that importing an export changes nothing.
 /// </summary>
-public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider clock)
+public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider clock, Importing.MeasureValueRecomputer recomputer, Importing.ImportLock importLock)
 {
-    /// <summary>The major group of police.uk's crime types (design-18, decision 1): a measure's categories are all of it or none.</summary>
-    public const string PoliceUkGroup = "police.uk";
-
     /// <summary>Loads the file as one audited unit: the plan's records (audited one by one), its revision and one entry for the import.</summary>
     public async Task<PlanFileLoaded> ImportAsync(string fileName, byte[] bytes, string? who, CancellationToken ct = default)
     {
         var read = PlanFileReader.Read(fileName, bytes);
         if (read.Document is null) throw new PlanFileException(read.Errors);
+        // A change of a measure's categories recomputes the stored monthly values, as a category mapping does: one at a
+        // time with imports, rollbacks and mappings.
+        using var held = await importLock.AcquireAsync(ct);
         return await work.RunAsync(who, async c =>
         {
+            await importLock.LockDatabaseAsync(db, c);
             var loaded = await ApplyAsync(read, bytes, who ?? "cli", c);
+            if (loaded.CountsChanged && await db.ImportCoverages.AnyAsync(c))
+            {
+                var changes = loaded.Changes.ToList();
+                if (db.PlanScopeId is null)
+                {
+                    var (count, _, _) = await recomputer.RecomputeAsync(null, c);
+                    changes.Add($"measure values recomputed from the imports: {count} area-month(s) changed");
+                }
+                // The recomputation reads every plan's measures: not from a context that sees one plan only.
+                else changes.Add("measure values: recomputed at the next import (the file was loaded scoped to its plan)");
+                loaded = loaded with { Changes = changes };
+            }
             work.Record(loaded.Created ? "plan file imported (new plan)" : "plan file imported (revision)", nameof(Plan), loaded.PlanCode, null,
                 new { File = fileName, loaded.Revision, Sha256 = Sha256(bytes), loaded.Changes });
             return loaded;
@@ -88,6 +105,7 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
         var keptPriorities = new HashSet<Priority>();
         var removedActions = new List<PlanAction>();
         var refusals = new List<string>();
+        var countsChanged = false;
         var order = 0;
         var measureOrder = 0;
 
@@ -292,6 +310,7 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
                 changed = true;
             }
             if (changed && measure.Id != 0) changes.Add($"measure {m.Code}: categories");
+            countsChanged |= changed;
         }
 
         // What the file no longer has: removed when nothing hangs off it, else the file is refused.
@@ -340,6 +359,7 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
             m.ShareOfMeasure = null;
             db.Measures.Remove(m);
             changes.Add($"measure {m.Code}: removed");
+            countsChanged |= measureCategories.Any(mc => mc.MeasureId == m.Id);
         }
         db.Actions.RemoveRange(removedActions);
         foreach (var p in gonePriorities)
@@ -361,7 +381,7 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
             Summary = created ? "created" : string.Join('\n', changes), LoadedBy = who, LoadedAt = now,
         });
         await db.SaveChangesAsync(ct);
-        return new PlanFileLoaded(plan.Id, plan.Code, created, number, created ? ["created"] : changes);
+        return new PlanFileLoaded(plan.Id, plan.Code, created, number, created ? ["created"] : changes) { CountsChanged = countsChanged };
     }
 
     private async Task LoadPeerGroupsAsync(PlanDocument doc, List<List<Area?>> members, List<string> changes, CancellationToken ct)
@@ -402,8 +422,8 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
     /// <summary>The categories of the database by code, after checking every code the file names (one taxonomy per measure).</summary>
     private async Task<Dictionary<string, (int Id, bool PoliceUk)>> CategoriesAsync(PlanFileRead read, List<string> errors, CancellationToken ct)
     {
-        var categories = (await db.CrimeCategories.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Code, c.Id, c.MajorGroup }).ToListAsync(ct))
-            .ToDictionary(c => c.Code, c => (c.Id, PoliceUk: c.MajorGroup == PoliceUkGroup));
+        var categories = (await db.CrimeCategories.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Code, c.Id, c.Taxonomy }).ToListAsync(ct))
+            .ToDictionary(c => c.Code, c => (c.Id, PoliceUk: c.Taxonomy == CrimeSources.PoliceUk));
         foreach (var (m, path) in read.MeasuresWithPaths())
         {
             var taxonomies = new HashSet<bool>();
@@ -420,7 +440,7 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
         return categories;
     }
 
-    /// <summary>"*" is every MPS category; "+code" is counted but not defining (see <see cref="MeasureCategory.IsDefining"/>).</summary>
+    /// <summary>"*" is every MPS category (police.uk's are another taxonomy); "+code" is counted but not defining (see <see cref="MeasureCategory.IsDefining"/>).</summary>
     private static Dictionary<int, bool> Expand(List<string> codes, Dictionary<string, (int Id, bool PoliceUk)> categories) =>
         codes.Contains("*")
             ? categories.Values.Where(c => !c.PoliceUk).ToDictionary(c => c.Id, _ => true)
@@ -475,8 +495,8 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
             .Include(m => m.Targets).ToListAsync(ct);
         var codeOf = measures.ToDictionary(m => m.Id, m => m.Code);
         var ids = measures.Select(m => m.Id).ToList();
-        var categories = await db.CrimeCategories.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.Code, c.MajorGroup }).ToListAsync(ct);
-        var mps = categories.Where(c => c.MajorGroup != PoliceUkGroup).Select(c => c.Id).ToHashSet();
+        var categories = await db.CrimeCategories.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.Code, c.Taxonomy }).ToListAsync(ct);
+        var mps = categories.Where(c => c.Taxonomy == CrimeSources.Mps).Select(c => c.Id).ToHashSet();
         var categoryCode = categories.ToDictionary(c => c.Id, c => c.Code);
         var byMeasure = (await db.MeasureCategories.AsNoTracking().Where(mc => ids.Contains(mc.MeasureId)).ToListAsync(ct)).ToLookup(mc => mc.MeasureId);
         var published = (await db.Figures.AsNoTracking().Where(f => ids.Contains(f.MeasureId) && f.Source == FigureSource.Published && f.AreaId == plan.HomeAreaId)

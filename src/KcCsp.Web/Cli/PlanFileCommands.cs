@@ -60,6 +60,7 @@ internal static class PlanFileCommands
             if (loaded.Created)
             {
                 await stdout.WriteLineAsync($"Created plan {loaded.PlanCode} from {Path.GetFileName(file)} (revision 1).");
+                foreach (var change in loaded.Changes.Skip(1)) await stdout.WriteLineAsync($"  {change}");
                 return 0;
             }
             await stdout.WriteLineAsync($"Revised plan {loaded.PlanCode} from {Path.GetFileName(file)} (revision {loaded.Revision}):");

@@ -38,26 +38,25 @@ public sealed class PlanFilesTests : IAsyncLifetime
     ];
 
     /// <summary>
-    /// The police.uk categories (design-18, decision 1) that the police.uk helper's seed brings: added here when this
-    /// database does not have them yet, with the taxonomy where the model has one, so Maidstone's file is checked against
-    /// real rows either way.
+    /// The police.uk categories (design-18, decision 1) Maidstone's file names: the category seed brings them
+    /// (Seed/police-uk-categories.json); added here only if a database lacks them, so the file is always checked against real rows.
     /// </summary>
-    private Task SeedPoliceUkCategoriesAsync() => WithDb(async db =>
+    private Task<List<string>> SeedPoliceUkCategoriesAsync() => WithDb(async db =>
     {
         var known = (await db.CrimeCategories.Select(c => c.Code).ToListAsync()).ToHashSet();
-        var taxonomy = typeof(CrimeCategory).GetProperty("Taxonomy");
+        var added = new List<string>();
         foreach (var type in PoliceUkTypes)
         {
             var code = "police-uk-" + type.ToLowerInvariant().Replace(' ', '-');
             foreach (var (c, name) in type == "Anti-social behaviour" ? [(code, type)] : new[] { (code, type), (code + "-charged", type + " (charged or summonsed)") })
             {
                 if (known.Contains(c)) continue;
-                var category = new CrimeCategory { Code = c, Name = name, MajorGroup = PlanFiles.PoliceUkGroup };
-                if (taxonomy?.PropertyType == typeof(string)) taxonomy.SetValue(category, "police.uk");
-                db.CrimeCategories.Add(category);
+                db.CrimeCategories.Add(new CrimeCategory { Code = c, Name = name, MajorGroup = "police.uk", Taxonomy = CrimeSources.PoliceUk });
+                added.Add(c);
             }
         }
-        return await db.SaveChangesAsync();
+        await db.SaveChangesAsync();
+        return added;
     });
 
     private static string Canonical(string path) =>
@@ -154,6 +153,26 @@ public sealed class PlanFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_of_categories_recomputes_the_measures_values_from_the_imports()
+    {
+        var extract = Path.Combine(factory.WorkDirectory, "extract.csv");
+        await File.WriteAllTextAsync(extract, "Borough,Major Category,Minor Category,200904\r\nKensington and Chelsea,Robbery,Personal Property,6\r\n");
+        (await factory.RunCliAsync("import", extract)).ExitCode.Should().Be(0);
+        Task<List<long>> ValuesAsync(string code) => WithDb(db => db.MeasureMonthValues.Where(v => db.Measures.Any(m => m.Id == v.MeasureId && m.Code == code)).Select(v => v.Value).ToListAsync());
+        (await ValuesAsync("robbery")).Should().Equal(6);
+
+        var plan = JsonNode.Parse(await ExportAsync())!;
+        var robbery = plan["priorities"]!.AsArray().SelectMany(p => p!["measures"]?.AsArray() ?? []).Single(m => (string?)m!["code"] == "robbery")!;
+        robbery["categories"] = new JsonArray("business-robbery");
+        var (exit, stdout, stderr) = await ImportAsync(plan.ToJsonString(), "kc-robbery.json");
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("measure robbery: categories").And.Contain("measure values recomputed from the imports: 1 area-month(s) changed");
+        (await ValuesAsync("robbery")).Should().BeEmpty("business robbery, its one defining category now, is not in the import");
+        (await ValuesAsync("personal-robbery")).Should().Equal(6);
+    }
+
+    [Fact]
     public async Task What_hangs_off_a_record_stops_its_removal_and_nothing_of_the_file_is_written()
     {
         await WithDb(async db =>
@@ -185,7 +204,9 @@ public sealed class PlanFilesTests : IAsyncLifetime
     [Fact]
     public async Task A_second_plan_loads_beside_KC_which_reads_exactly_as_before()
     {
-        await SeedPoliceUkCategoriesAsync();
+        // The seed brings the crime types; the charged-or-summonsed categories are added here while the seed lacks them
+        // (Seed/police-uk-categories.json's "outcomes" does not bind to PoliceUkCrimeType.HasOutcomes on main today).
+        (await SeedPoliceUkCategoriesAsync()).Should().OnlyContain(c => c.EndsWith("-charged"), "the category seed brings police.uk's crime types");
         string[] kcMeasures = ["serious-acquisitive-crime", "robbery", "drugs-offences", "domestic-violence", "most-serious-violence", "total-notifiable-offences"];
         async Task<List<string>> KcReadsAsync()
         {
