@@ -211,7 +211,7 @@ public static partial class PlanFileReader
         {
             if (Get(name, required, "a number") is not { } v) return null;
             if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d)) return d;
-            Error(name, $"expected a number, found {Kind(v)}.");
+            Error(name, v.ValueKind == JsonValueKind.Number ? $"{v.GetRawText()} is too large a number." : $"expected a number, found {Kind(v)}.");
             return null;
         }
 

@@ -195,4 +195,19 @@ public sealed class PlanFileReaderTests
             PlanFileWriter.Write(again.Document!).Should().Be(canonical, "writing is a fixed point");
         }
     }
+
+    /// <summary>
+    /// K&amp;C's measures are defined twice: by its plan file (new databases) and by Seed/categories.json's "measures" section,
+    /// which keeps databases seeded before plans were files in step when a later seed adds a category. The two agree.
+    /// </summary>
+    [Fact]
+    public void KC_plan_file_defines_its_measures_as_the_category_seed_does()
+    {
+        var read = PlanFileReader.Read("kc-2010-2013.json", File.ReadAllBytes(PlanPath("kc-2010-2013.json")));
+        var fromFile = read.Document!.AllMeasures.Where(m => m.Categories.Count > 0).ToDictionary(m => m.Code, m => m.Categories.Order().ToList());
+        using var seed = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root, "src", "KcCsp.Data", "Seed", "categories.json")));
+        var fromSeed = seed.RootElement.GetProperty("measures").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(c => c.GetString()!).Order().ToList());
+        fromFile.Should().BeEquivalentTo(fromSeed);
+    }
 }
