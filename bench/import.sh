@@ -6,6 +6,7 @@
 # (/usr/bin/time -v) and checks the stored totals against the source file, for both databases.
 # Each database is measured in KCCSP_BENCH_ROUNDS rounds (default 3), baseline and portal one after the other in each
 # round, each on a fresh database; the ratio reported is the median of the rounds' ratios (one round's noise does not decide).
+# KCCSP_BENCH_SOURCE=policeuk measures a police.uk whole-force month instead (bench/make-policeuk-month.py), same goals.
 # Usage: bench/import.sh [sqlite|postgres|both]   (needs KCCSP_SHARED_DATA or ../shared/data, python3, sqlite3,
 # /usr/bin/time; for PostgreSQL the server binaries in /usr/lib/postgresql/15/bin and psql; port KCCSP_BENCH_PG_PORT, default 5191)
 set -euo pipefail
@@ -30,8 +31,21 @@ rid=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 dotnet publish "$root/src/KcCsp.Web" -c Release -r "$rid" --self-contained false -o "$work/portal" -v quiet -nologo >/dev/null
 dll="$work/portal/KcCsp.Web.dll"
 
+if [ "${KCCSP_BENCH_SOURCE:-mps}" = policeuk ]; then
+  # police.uk: a whole-force month (KCCSP_BENCH_POLICEUK_ROWS, default 60,000 rows), made deterministically in the shape
+  # of the real Kent rows the tests ship (bench/make-policeuk-month.py); the baselines load the same file.
+  echo "== making a police.uk whole-force month (not timed)"
+  python3 "$root/bench/make-policeuk-month.py" "${KCCSP_BENCH_POLICEUK_ROWS:-60000}" "$work/2022-01-benchshire-street.csv"
+  ln -s "$work/2022-01-benchshire-street.csv" "$work/lsoa.csv"
+  import_file="$work/2022-01-benchshire-street.csv"
+  pg_columns="crime_id text, month text, reported_by text, falls_within text, longitude text, latitude text, location text, lsoa_code text, lsoa_name text, crime_type text, outcome text, context text"
+  check_totals() { echo "   (police.uk: the stored totals are checked by PoliceUkRealFileTests)"; }
+else
 echo "== making the LSOA extract (not timed)"
 python3 "$tools/make-lsoa-extract.py" "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" "$work/lsoa.csv"
+fi
+import_file=${import_file:-$work/lsoa.csv}
+pg_columns=${pg_columns:-"lsoa_code text, borough text, major_category text, minor_category text, value integer, year integer, month integer"}
 rows=$(($(wc -l < "$work/lsoa.csv") - 1))
 echo "   $rows rows, $(du -h "$work/lsoa.csv" | cut -f1)"
 
@@ -39,7 +53,7 @@ export Database__Provider=Sqlite
 export Serilog__WriteTo__1__Args__path="$work/logs/kccsp-.log"
 export Serilog__MinimumLevel__Default=Warning
 
-check_totals() { # $1: sqlite:<db file> or postgres:<connection string>
+[ "${KCCSP_BENCH_SOURCE:-mps}" = policeuk ] || check_totals() { # $1: sqlite:<db file> or postgres:<connection string>
 python3 - "$data/mps/mps-borough-level-crime-historic-2008-2016.csv" "$1" <<'PY'
 import csv, sqlite3, subprocess, sys
 src, target = sys.argv[1], sys.argv[2]
@@ -82,7 +96,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int(
 portal_import() {
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -v -o "$work/time.txt" dotnet "$dll" import "$work/lsoa.csv" > "$1"
+  /usr/bin/time -v -o "$work/time.txt" dotnet "$dll" import "$import_file" > "$1"
   end=$(date +%s.%N)
   seconds=$(echo "$end - $start" | bc)
   peak_mb=$(( $(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}') / 1024 ))
@@ -129,7 +143,7 @@ if [ "$which_db" != sqlite ]; then
   ratios=(); peaks=()
   for round in $(seq 1 "$rounds"); do
     psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS portal" -c "CREATE DATABASE portal TEMPLATE template_portal"
-    psql "$pg/baseline" -qc "DROP TABLE IF EXISTS lsoa" -c "CREATE TABLE lsoa (lsoa_code text, borough text, major_category text, minor_category text, value integer, year integer, month integer)"
+    psql "$pg/baseline" -qc "DROP TABLE IF EXISTS lsoa" -c "CREATE TABLE lsoa ($pg_columns)"
     psql "$pg/postgres" -qc "CHECKPOINT"
     cat "$work/lsoa.csv" > /dev/null
     start=$(date +%s.%N)

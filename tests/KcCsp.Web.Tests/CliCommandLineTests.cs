@@ -23,7 +23,7 @@ public sealed class CliCommandLineTests : IAsyncLifetime
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
         stderr.Should().Contain($"'{verb}' is not a command.").And.Contain(suggestion ?? "is not a command.")
-            .And.Contain("The commands are: migrate, measure, spc, narrative, create-user, import, import-population, import-ward-population, hotspots, import-plan, export-plan");
+            .And.Contain("The commands are: migrate, measure, spc, narrative, create-user, import, import-population, import-ward-population, import-lsoa-lookup, hotspots, import-plan, export-plan");
     }
 
     [Fact]
@@ -41,9 +41,16 @@ public sealed class CliCommandLineTests : IAsyncLifetime
         var (exit, _, stderr) = await factory.RunCliAsync("import");
         exit.Should().Be(2);
         stderr.Should().Contain("Required argument missing");
-        var (exit2, _, stderr2) = await factory.RunCliAsync("import", factory.WorkDirectory);
+        // A folder is taken for a police.uk month's download: one with no street-level file in it is refused, by name.
+        var empty = Path.Combine(factory.WorkDirectory, "2022-01");
+        Directory.CreateDirectory(empty);
+        await File.WriteAllTextAsync(Path.Combine(empty, "notes.txt"), "not a street file");
+        var (exit2, _, stderr2) = await factory.RunCliAsync("import", empty);
         exit2.Should().Be(2);
-        stderr2.Should().Contain("is a folder, not a file");
+        stderr2.Should().Contain("2022-01 holds no police.uk street-level file").And.Contain("'notes.txt'");
+        var (exit3, _, stderr3) = await factory.RunCliAsync("import", Path.Combine(factory.WorkDirectory, "nowhere.csv"));
+        exit3.Should().Be(2);
+        stderr3.Should().Contain("nowhere.csv: no such file (looked for");
     }
 
     /// <summary>

@@ -15,8 +15,8 @@ namespace KcCsp.Data.Importing;
 /// file is authoritative for and recomputes every crime measure for them, and commits. A failure or a kill at any
 /// point leaves the database as it was. The SHA-256 is taken from the same read; memory does not grow with the file.
 /// </summary>
-public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, MeasureValueRecomputer recomputer, ImportLock importLock,
-    People.UnitOfWork unit, TimeProvider clock, ILogger<CrimeImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
+public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, ImportFinisher finisher, ImportLock importLock,
+    PoliceUk.PoliceUkImporter policeUk, TimeProvider clock, ILogger<CrimeImporter> logger, Microsoft.Extensions.Options.IOptions<ExtractLimits> limitOptions)
 {
     public const int ProblemCap = 200;
 
@@ -24,6 +24,9 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
     /// milliseconds) still running; the file is read and validated meanwhile, and nothing touches the database before they end.</param>
     public async Task<ImportOutcome> ImportAsync(string path, string fileName, string who, ImportTrigger trigger, CancellationToken ct = default, Task? databaseReady = null)
     {
+        // police.uk street-level data (a file, a month's folder or a zip) is another source, read by its own reader.
+        if (PoliceUk.PoliceUkFiles.Recognise(path, fileName) is { } policeUkInput)
+            return await policeUk.ImportAsync(path, fileName, policeUkInput, who, trigger, ct, databaseReady);
         var timer = System.Diagnostics.Stopwatch.StartNew();
         using var held = await importLock.AcquireAsync(ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -691,18 +694,10 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
         await db.SaveChangesAsync(ct);
         if (layout.SmallAreaKind is { } kind) await RecordSmallAreasAsync(scan, kind, months[0], months[^1], ct);
 
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        await writer.WriteAsync(connection, transaction, BulkTables.Coverage,
+        var (revisionCount, revisions, previous) = await finisher.CoverAndRecomputeAsync(import,
             scan.Covered.Select(c => new ImportCoverage { ImportId = import.Id, AreaId = load.AreaIds[c.Area], Month = YearMonth.FromYyyyMm(c.Month) })
-                .OrderBy(c => c.AreaId).ThenBy(c => c.Month.ToYyyyMm()), ct);
-
-        db.ImportAliases.AddRange(load.Sums.GroupBy(s => s.Key.Alias)
-            .Select(g => new ImportAlias { ImportId = import.Id, AliasId = g.Key, Total = g.Sum(s => s.Value) }));
-        await db.SaveChangesAsync(ct);
-
-        var (revisionCount, revisions, previous) = await recomputer.RecomputeAsync(import.Id, ct,
-            new FreshCounts(import.Id, load.Sums.Select(s => new CountSum(s.Key.Area, s.Key.Month, s.Key.Alias, s.Value)).ToList()));
+                .OrderBy(c => c.AreaId).ThenBy(c => c.Month.ToYyyyMm()),
+            load.Sums.Select(s => new CountSum(s.Key.Area, s.Key.Month, s.Key.Alias, s.Value)).ToList(), ct);
         logger.LogDebug("Import {ImportId}: measures recomputed in {Elapsed} ms", import.Id, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         var unmappedIds = load.Aliases.Values.Where(a => a.CategoryId is null).ToDictionary(a => a.Key, a => a.Id);
@@ -723,17 +718,7 @@ public sealed class CrimeImporter(KcCspDbContext db, IBulkWriter writer, Measure
             NamesAddedTogether = namesAddedTogether,
         };
         import.ReportJson = report.ToJson();
-        // The import is an operation with one audit entry, written through the unit of work inside the import's own
-        // transaction (held for the import lock and the bulk copy), so it commits with the import itself: what arrived,
-        // and what it revised.
-        await unit.RunAsync(who, _ =>
-        {
-            unit.Record("imported", nameof(CrimeImport), import.Id.ToString(CultureInfo.InvariantCulture),
-                revisionCount == 0 ? null : new { RevisedAreaMonths = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.From }) }) },
-                new { import.FileName, import.Sha256, import.Layout, import.Rows, import.CountsStored, FirstMonth = report.FirstMonth, LastMonth = report.LastMonth, report.Areas.Count,
-                    RevisedAreaMonths = revisionCount, Revisions = revisions.Take(50).Select(r => new { r.Area, r.Month, Measures = r.Changes.Select(c => new { c.Measure, c.To }) }) });
-            return Task.CompletedTask;
-        }, ct);
+        await finisher.AuditAsync(who, import, report, ct);
         return report;
     }
 

@@ -38,6 +38,12 @@ public sealed class ExtractLimits
     /// <summary>.xlsx/.xls: columns of the first worksheet (its dimension).</summary>
     public int MaxExcelColumns { get; set; } = 1_000;
 
+    /// <summary>police.uk zips: files in one zip (a month of every force is about 130: street, outcomes, stop and search).</summary>
+    public int MaxZipEntries { get; set; } = 2_000;
+
+    /// <summary>police.uk zips: the uncompressed size of every entry together, checked before anything is read.</summary>
+    public long MaxZipUncompressedBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
     /// <summary>Legacy .xls files are read whole by their reader: their size is capped.</summary>
     public long MaxLegacyExcelBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -24,9 +24,10 @@ internal interface IExtractTable : IDisposable
 /// <summary>Which reader a file needs, from its first bytes (never from its name alone), and what it may be called.</summary>
 public static class ExtractFiles
 {
-    /// <summary>The file names the inbox picks up and the upload page offers.</summary>
+    /// <summary>The file names the inbox picks up and the upload page offers (a .zip is police.uk street-level data).</summary>
     public static bool IsExtractName(string fileName) =>
-        fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || IsExcelName(fileName) || IsLegacyExcelName(fileName);
+        fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || IsExcelName(fileName) || IsLegacyExcelName(fileName)
+        || fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsExcelName(string fileName) =>
         fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".xlsm", StringComparison.OrdinalIgnoreCase);

@@ -28,6 +28,9 @@ public sealed record ImportReport
     public List<NamesAddedTogether> NamesAddedTogether { get; init; } = [];
     /// <summary>Earlier imports that were authoritative for some of the area-months this one now covers.</summary>
     public List<int> ReplacedImports { get; init; } = [];
+    /// <summary>A police.uk import's own findings (absent for MPS extracts, whose report is unchanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PoliceUkSummary? PoliceUk { get; init; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -69,3 +72,42 @@ public sealed record ValidationReport(string FileName, int ProblemCount, List<Im
 public enum ImportOutcomeKind { Imported, AlreadyImported, Invalid }
 
 public sealed record ImportOutcome(ImportOutcomeKind Kind, string Message, ImportReport? Report = null, ValidationReport? Validation = null, int? ImportId = null);
+
+/// <summary>What a police.uk import adds to its report: where its rows were counted, and how each local authority was found.</summary>
+public sealed record PoliceUkSummary
+{
+    public List<string> Files { get; init; } = [];
+    /// <summary>Files of the folder or zip that are not street-level files (outcomes, stop and search): not read.</summary>
+    public List<string> IgnoredFiles { get; init; } = [];
+    public List<PoliceUkAuthority> LocalAuthorities { get; init; } = [];
+    /// <summary>Rows without a location, counted for their force's pseudo-area.</summary>
+    public List<PoliceUkForceRows> NoLocation { get; init; } = [];
+    /// <summary>Rows whose LSOA lies in another force's local authority (a few per file, near the force's edge): counted
+    /// for the force's "(other forces' areas)" pseudo-area, not for that local authority, whose own force's file is authoritative.</summary>
+    public List<PoliceUkOtherForceRows> OtherForcesAreas { get; init; } = [];
+    /// <summary>Crimes per crime type, and how many of them were charged or summonsed.</summary>
+    public List<PoliceUkTypeTotal> CrimeTypes { get; init; } = [];
+    /// <summary>Rows repeating an earlier row's crime ID: the crime is counted once, as its first row says (the list is capped).</summary>
+    public int DuplicateRows { get; init; }
+    public List<PoliceUkDuplicate> DuplicateCrimeIds { get; init; } = [];
+    /// <summary>"Last outcome category" values the importer does not know: counted as not charged.</summary>
+    public List<PoliceUkOutcomeCount> UnknownOutcomes { get; init; } = [];
+}
+
+/// <param name="AssignedBy">"ONS lookup" or "LSOA name" (the name's prefix: "Leeds 001A" → Leeds); "ONS lookup and LSOA name" when both served.</param>
+public sealed record PoliceUkAuthority(string Name, string? Code, string Force, string AssignedBy, long Rows, int Lsoas, bool New);
+
+public sealed record PoliceUkForceRows(string Force, string Area, long Rows);
+
+public sealed record PoliceUkOtherForceRows(string Force, string LocalAuthority, string? LocalAuthorityForce, long Rows);
+
+public sealed record PoliceUkTypeTotal(string CrimeType, long Crimes, long? ChargedOrSummonsed);
+
+public sealed record PoliceUkOutcomeCount(string Outcome, long Rows);
+
+/// <param name="SameRow">The repeat is the first row again, byte for byte; otherwise it differs (another outcome, another LSOA).</param>
+public sealed record PoliceUkDuplicate(string CrimeId, string File, long Line, string FirstFile, long FirstLine, bool SameRow)
+{
+    public string Sentence => $"{File} line {Line}: crime ID {CrimeId} is also on {(FirstFile == File ? "" : FirstFile + " ")}line {FirstLine}" +
+        $"{(SameRow ? " (the same row again)" : " (with different content)")}; counted once, as line {FirstLine} says.";
+}

@@ -12,6 +12,9 @@ public static class ImportingSetup
         services.AddSingleton<ImportLock>();
         services.AddSingleton(BulkTables.For(provider));
         services.AddScoped<MeasureValueRecomputer>();
+        services.AddScoped<ImportFinisher>();
+        services.AddScoped<PoliceUk.PoliceUkImporter>();
+        services.AddScoped<PoliceUk.LsoaLookupImporter>();
         services.AddScoped<CrimeImporter>();
         services.AddScoped<ImportHistory>();
         services.AddScoped<CategoryMapping>();

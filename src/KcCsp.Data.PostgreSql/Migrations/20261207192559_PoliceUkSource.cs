@@ -5,7 +5,7 @@
 namespace KcCsp.Data.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class CrimeSources : Migration
+    public partial class PoliceUkSource : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

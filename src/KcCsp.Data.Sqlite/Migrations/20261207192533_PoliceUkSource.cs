@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace KcCsp.Data.SqlServer.Migrations
+namespace KcCsp.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class CrimeSources : Migration
+    public partial class PoliceUkSource : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,7 @@ namespace KcCsp.Data.SqlServer.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Source",
                 table: "CrimeImports",
-                type: "nvarchar(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "mps");
@@ -21,7 +21,7 @@ namespace KcCsp.Data.SqlServer.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Taxonomy",
                 table: "CrimeCategories",
-                type: "nvarchar(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "mps");
@@ -29,7 +29,7 @@ namespace KcCsp.Data.SqlServer.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Force",
                 table: "Areas",
-                type: "nvarchar(120)",
+                type: "TEXT",
                 maxLength: 120,
                 nullable: true);
 
@@ -37,10 +37,10 @@ namespace KcCsp.Data.SqlServer.Migrations
                 name: "LsoaLookups",
                 columns: table => new
                 {
-                    LsoaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    LsoaName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    LadCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    LadName = table.Column<string>(type: "nvarchar(120)", maxLength: 120, nullable: false)
+                    LsoaCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    LsoaName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    LadCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    LadName = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false)
                 },
                 constraints: table =>
                 {
