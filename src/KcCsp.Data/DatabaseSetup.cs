@@ -62,6 +62,7 @@ public static class DatabaseSetup
             o.AddInterceptors(sp.GetRequiredService<DataVersionInterceptor>(), sp.GetRequiredService<People.AuditInterceptor>(), People.AuditTrailGuard.Instance);
         });
         services.AddScoped<PlanSeeder>();
+        services.AddScoped<Partnerships.PlanFiles>();
         services.AddScoped<CategorySeeder>();
         services.AddScoped<PeerGroupSeeder>();
         // The use cases that change the plan's records: the web's forms call them, and any host may.
@@ -82,7 +83,7 @@ public static class DatabaseSetup
     /// <summary>
     /// For command-line verbs that only need a ready database (`import`): one cheap query tells whether the latest
     /// migration is applied and the plan and categories are seeded; only if not does it run <see cref="MigrateAndSeedAsync"/>.
-    /// The full checks (which also bring a seeded plan up to date with Seed/plan.json) run at the portal's start and
+    /// The full checks (which also load K&C's plan file, plans/kc-2010-2013.json, into a database without it) run at the portal's start and
     /// in `migrate`. Saves the seed checks' query compilation, about half a second of every import's start-up.
     /// </summary>
     public static async Task EnsureReadyAsync(IServiceProvider services, CancellationToken ct = default)
@@ -132,12 +133,13 @@ public static class DatabaseSetup
         await StartupLock.EnsureDatabaseExistsAsync(db, ct);
         await using var held = await StartupLock.AcquireAsync(db, ct);
         await db.Database.MigrateAsync(ct);
+        // Categories first: the plan file's measures are defined over them.
+        await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PlanSeeder>().SeedAsync(ct);
         await scope.ServiceProvider.GetRequiredService<PeerGroupSeeder>().SeedAsync(ct);
         // Demo users only in Development: no other environment ever gets a known password.
         var development = scope.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false;
         await scope.ServiceProvider.GetRequiredService<PeopleSeeder>().SeedAsync(development, ct);
-        await scope.ServiceProvider.GetRequiredService<CategorySeeder>().SeedAsync(ct);
         // Protecting anything makes the key ring, creating its first key in the database if there is none yet.
         scope.ServiceProvider.GetService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
             ?.CreateProtector("KcCsp.Startup").Protect([1]);

@@ -18,6 +18,7 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
 
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<PlanMembership> PlanMemberships => Set<PlanMembership>();
+    public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();
     public DbSet<Priority> Priorities => Set<Priority>();
     public DbSet<PriorityReview> PriorityReviews => Set<PriorityReview>();
     public DbSet<Measure> Measures => Set<Measure>();

@@ -23,7 +23,7 @@ public sealed class CliCommandLineTests : IAsyncLifetime
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
         stderr.Should().Contain($"'{verb}' is not a command.").And.Contain(suggestion ?? "is not a command.")
-            .And.Contain("The commands are: migrate, measure, spc, narrative, create-user, import, import-population, import-ward-population, import-lsoa-lookup, hotspots");
+            .And.Contain("The commands are: migrate, measure, spc, narrative, create-user, import, import-population, import-ward-population, import-lsoa-lookup, hotspots, import-plan, export-plan");
     }
 
     [Fact]

@@ -14,6 +14,20 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         e.Property(p => p.Partnership).HasMaxLength(200);
         e.Property(p => p.Years).HasMaxLength(20);
         e.HasOne(p => p.HomeArea).WithMany().HasForeignKey(p => p.HomeAreaId).OnDelete(DeleteBehavior.Restrict);
+        e.Property(p => p.Source).HasMaxLength(1000);
+        e.Property(p => p.PublishedSource).HasMaxLength(200);
+    }
+}
+
+internal sealed class PlanRevisionConfiguration : IEntityTypeConfiguration<PlanRevision>
+{
+    public void Configure(EntityTypeBuilder<PlanRevision> e)
+    {
+        e.HasIndex(r => new { r.PlanId, r.Number }).IsUnique();
+        e.Property(r => r.FileName).HasMaxLength(260);
+        e.Property(r => r.Sha256).HasMaxLength(64);
+        e.Property(r => r.LoadedBy).HasMaxLength(256);
+        e.HasOne(r => r.Plan).WithMany().HasForeignKey(r => r.PlanId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

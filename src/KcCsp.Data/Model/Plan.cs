@@ -18,8 +18,35 @@ public class Plan
     /// <summary>The area the plan is about (Kensington and Chelsea).</summary>
     public int HomeAreaId { get; set; }
     public Area? HomeArea { get; set; }
+    /// <summary>Where the plan was published (a document and its address), as its plan file names it.</summary>
+    public string Source { get; set; } = "";
+    /// <summary>Where the Section 2 figures were read ("Plan 2010-2013, Section 2").</summary>
+    public string PublishedSource { get; set; } = "";
+    /// <summary>The year the plan's actions are for and the date they are due by, unless an action says otherwise.</summary>
+    public FinancialYear? ActionsYear { get; set; }
+    public DateOnly? ActionsDue { get; set; }
     public List<Priority> Priorities { get; set; } = [];
     public List<PlanMembership> Members { get; set; } = [];
+}
+
+/// <summary>
+/// One loading of a plan file (<c>import-plan</c>, or the seed of K&amp;C's): the file exactly as it was read, so every
+/// revision of a plan can be read again and compared. Number 1 created the plan; each later one revised it.
+/// </summary>
+public class PlanRevision
+{
+    public int Id { get; set; }
+    public int PlanId { get; set; }
+    public Plan? Plan { get; set; }
+    public int Number { get; set; }
+    public required string FileName { get; set; }
+    /// <summary>Lower-case hex SHA-256 of the file's bytes.</summary>
+    public required string Sha256 { get; set; }
+    public required string Text { get; set; }
+    /// <summary>What the revision changed, one line per change ("measure burglary: categories"), or "no change".</summary>
+    public string Summary { get; set; } = "";
+    public required string LoadedBy { get; set; }
+    public DateTimeOffset LoadedAt { get; set; }
 }
 
 /// <summary>A user belongs to a partnership's plan: they read its pages and, by their role, change its figures and actions.

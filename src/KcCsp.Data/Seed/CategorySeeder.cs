@@ -72,8 +72,10 @@ public sealed class CategorySeeder(KcCspDbContext db, TimeProvider clock, ILogge
         }
         await db.SaveChangesAsync(ct);
 
-        // A measure's definition is seeded once; after that it belongs to the analysts.
-        var measures = await db.Measures.Where(m => seed.Measures.Keys.Contains(m.Code)).ToListAsync(ct);
+        // A measure's definition is seeded once; after that it belongs to the analysts. K&C's measures are defined by its
+        // plan file (plans/kc-2010-2013.json) when the plan is loaded; this section of categories.json keeps databases
+        // seeded before then, and a category a later seed adds, in step. Other plans' measures are their files' only.
+        var measures = await db.Measures.Where(m => m.Plan!.Code == PlanSeeder.SeedPlanCode && seed.Measures.Keys.Contains(m.Code)).ToListAsync(ct);
         var defined = (await db.MeasureCategories.Select(mc => mc.MeasureId).Distinct().ToListAsync(ct)).ToHashSet();
         // A category a later seed adds (the 2023 burglary split) joins the already-defined measures the seed lists it under.
         foreach (var measure in measures.Where(m => defined.Contains(m.Id)))

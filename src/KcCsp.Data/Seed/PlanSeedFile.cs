@@ -3,13 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace KcCsp.Data.Seed;
 
-// The shape of Seed/plan.json and Seed/areas.json: a readable transcription of the plan document.
-internal sealed record PlanSeedFile(
-    string Code, string Title, string Partnership, string Years, string HomeArea,
-    string ReportingYear, int ReportingToMonth, string PublishedSource,
-    string ExecutiveSummary, string AboutThePlan,
-    List<PrioritySeed> Priorities, List<MeasureSeed> OtherMeasures,
-    string ActionsYear, DateOnly ActionsDue, List<TargetSeed> Targets)
+/// <summary>Reads the seed files embedded from Seed/ (areas, categories, peer groups). The plan itself is a plan file (plans/).</summary>
+internal static class PlanSeedFile
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -25,23 +20,6 @@ internal sealed record PlanSeedFile(
             ?? throw new InvalidOperationException($"Seed resource {resource} is empty.");
     }
 }
-
-internal sealed record PrioritySeed(
-    string Code, string Title, string Aim, string Introduction, string Narrative,
-    List<ReviewSeed> Reviews, List<MeasureSeed> Measures, List<ActionSeed> Actions);
-
-internal sealed record ReviewSeed(string Heading, List<string> Comments);
-
-internal sealed record MeasureSeed(
-    string Code, string Name, string? Description, string Unit, string Polarity, string Source,
-    bool Headline, string? RateOf, PublishedSeed? Published);
-
-/// <summary>A Section 2 row: both years' figures for April to <see cref="ToMonth"/>, the rank and the verdict as printed.</summary>
-internal sealed record PublishedSeed(decimal Previous, decimal Current, int? ToMonth, string LondonRank, string MeetingTarget);
-
-internal sealed record ActionSeed(string Theme, string Text, string? Detail, string LeadAgency);
-
-internal sealed record TargetSeed(string Set, string Year, string Measure, string Form, decimal Value, string AsPrinted);
 
 internal sealed record AreaSeedFile(List<AreaSeed> Areas);
 

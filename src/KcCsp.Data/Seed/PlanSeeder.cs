@@ -1,4 +1,5 @@
 using KcCsp.Data.Model;
+using KcCsp.Data.Partnerships;
 using KcCsp.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -6,11 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace KcCsp.Data.Seed;
 
 /// <summary>
-/// Loads the plan document's content (Seed/plan.json) and the London areas (Seed/areas.json).
-/// Idempotent: areas are added when missing, and the plan is added once, keyed by its code.
+/// Loads the London areas (Seed/areas.json) and K&amp;C's plan, the plan file plans/kc-2010-2013.json embedded in this
+/// assembly, through the same loader as <c>import-plan</c> (<see cref="PlanFiles"/>) when the plan is missing.
+/// Idempotent: areas are added when missing, and the plan once, keyed by its code; after that it is the analysts'
+/// and `import-plan`'s to change. The crime categories must be seeded first (<see cref="CategorySeeder"/>): the file's
+/// measures name them.
 /// </summary>
-public sealed class PlanSeeder(KcCspDbContext db, TimeProvider clock, ILogger<PlanSeeder> logger)
+public sealed class PlanSeeder(KcCspDbContext db, PlanFiles planFiles, ILogger<PlanSeeder> logger)
 {
+    /// <summary>K&amp;C's plan: its code, and its file's name as the assembly embeds it.</summary>
+    public const string SeedPlanCode = "kc-2010-2013";
+    public const string SeedPlanFile = SeedPlanCode + ".json";
+
     public async Task SeedAsync(CancellationToken ct = default)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -40,108 +48,36 @@ public sealed class PlanSeeder(KcCspDbContext db, TimeProvider clock, ILogger<Pl
         if (added > 0) logger.LogInformation("Seeded {AreaCount} areas", added);
     }
 
+    /// <summary>The embedded plan file's bytes.</summary>
+    public static byte[] SeedPlanBytes()
+    {
+        var resource = $"KcCsp.Data.Plans.{SeedPlanFile}";
+        using var stream = typeof(PlanSeeder).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"Seed resource {resource} is missing from the assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     private async Task SeedPlanAsync(CancellationToken ct)
     {
-        var seed = PlanSeedFile.Load<PlanSeedFile>("plan.json");
-        if (await db.Plans.AnyAsync(p => p.Code == seed.Code, ct))
+        var bytes = SeedPlanBytes();
+        var read = PlanFileReader.Read(SeedPlanFile, bytes);
+        if (read.Document is not { } doc) throw new PlanFileException(read.Errors);
+        var existing = await db.Plans.SingleOrDefaultAsync(p => p.Code == doc.Code, ct);
+        if (existing is not null)
         {
+            // A database seeded before plans were files: what the file says and the plan did not keep.
+            if (existing.ActionsYear is null && existing.PublishedSource.Length == 0)
+            {
+                (existing.ActionsYear, existing.ActionsDue, existing.PublishedSource, existing.Source) = (doc.ActionsYear, doc.ActionsDue, doc.PublishedSource, doc.Source);
+                await db.SaveChangesAsync(ct);
+            }
             return;
         }
-
-        var home = await db.Areas.SingleAsync(a => a.Name == seed.HomeArea, ct);
-        var reportingYear = FinancialYear.Parse(seed.ReportingYear);
-        var actionsYear = FinancialYear.Parse(seed.ActionsYear);
-        var plan = new Plan
-        {
-            Code = seed.Code, Title = seed.Title, Partnership = seed.Partnership, Years = seed.Years,
-            ExecutiveSummary = seed.ExecutiveSummary, AboutThePlan = seed.AboutThePlan,
-            ReportingYear = reportingYear, ReportingToMonth = seed.ReportingToMonth, HomeArea = home,
-        };
-        db.Plans.Add(plan);
-
-        var measures = new Dictionary<string, Measure>();
-        var pendingRates = new List<(Measure Measure, string RateOf)>();
-        var now = clock.GetUtcNow();
-        var measureOrder = 0;
-
-        Measure AddMeasure(MeasureSeed m, Priority? priority)
-        {
-            var measure = new Measure
-            {
-                Plan = plan, Code = m.Code, Name = m.Name, Description = m.Description ?? "",
-                Unit = Enum.Parse<MeasureUnit>(m.Unit), Polarity = Enum.Parse<Polarity>(m.Polarity),
-                Source = Enum.Parse<MeasureSource>(m.Source), Priority = priority, SortOrder = ++measureOrder,
-                IsHeadline = m.Headline,
-            };
-            db.Measures.Add(measure);
-            measures.Add(m.Code, measure);
-            if (m.RateOf is not null) pendingRates.Add((measure, m.RateOf));
-            if (m.Published is { } p) AddPublishedFigures(measure, p);
-            return measure;
-        }
-
-        void AddPublishedFigures(Measure measure, PublishedSeed p)
-        {
-            var toMonth = p.ToMonth ?? seed.ReportingToMonth;
-            var current = LikeForLike.YearToDate(reportingYear, toMonth);
-            db.Figures.Add(new Figure
-            {
-                Measure = measure, Area = home, From = current.Previous.From, To = current.Previous.To, Value = p.Previous,
-                Source = FigureSource.Published, SourceNote = seed.PublishedSource, EnteredAt = now,
-            });
-            db.Figures.Add(new Figure
-            {
-                Measure = measure, Area = home, From = current.Current.From, To = current.Current.To, Value = p.Current,
-                Source = FigureSource.Published, SourceNote = seed.PublishedSource, EnteredAt = now,
-                PublishedLondonRank = LondonRank.TryParse(p.LondonRank, out var rank) ? rank.PositionFromLowest : null,
-                PublishedStatus = ParseMeetingTarget(p.MeetingTarget),
-            });
-        }
-
-        var order = 0;
-        foreach (var ps in seed.Priorities)
-        {
-            var priority = new Priority
-            {
-                Plan = plan, Code = ps.Code, SortOrder = ++order, Title = ps.Title, Aim = ps.Aim,
-                Introduction = ps.Introduction, Narrative = ps.Narrative,
-            };
-            db.Priorities.Add(priority);
-            var reviewOrder = 0;
-            foreach (var r in ps.Reviews)
-            {
-                db.PriorityReviews.Add(new PriorityReview
-                {
-                    Priority = priority, FinancialYear = reportingYear, SortOrder = ++reviewOrder,
-                    Heading = r.Heading, Comments = string.Join('\n', r.Comments),
-                });
-            }
-            foreach (var m in ps.Measures) AddMeasure(m, priority);
-            var actionOrder = 0;
-            foreach (var a in ps.Actions)
-            {
-                db.Actions.Add(new PlanAction
-                {
-                    Priority = priority, Theme = a.Theme, Text = a.Text, Detail = a.Detail ?? "", LeadAgency = a.LeadAgency,
-                    FinancialYear = actionsYear, DueDate = seed.ActionsDue, Status = ActionStatus.NotStarted, SortOrder = ++actionOrder,
-                });
-            }
-        }
-        foreach (var m in seed.OtherMeasures) AddMeasure(m, null);
-        foreach (var (measure, rateOf) in pendingRates) measure.RateOfMeasure = measures[rateOf];
-
-        foreach (var t in seed.Targets)
-        {
-            db.Targets.Add(new Target
-            {
-                Measure = measures[t.Measure], FinancialYear = FinancialYear.Parse(t.Year), Form = Enum.Parse<TargetForm>(t.Form),
-                Value = t.Value, AsPrinted = t.AsPrinted, Set = t.Set,
-            });
-        }
-
-        await db.SaveChangesAsync(ct);
+        var loaded = await planFiles.ApplyAsync(read, bytes, "seed", ct);
         logger.LogInformation("Seeded plan {PlanCode}: {PriorityCount} priorities, {MeasureCount} measures, {TargetCount} targets",
-            seed.Code, seed.Priorities.Count, measures.Count, seed.Targets.Count);
+            loaded.PlanCode, doc.Priorities.Count, doc.AllMeasures.Count(), doc.Targets.Count);
     }
 
     /// <summary>The plan's "Meeting target?" column: ✓ met, × not met, and None / N/A / - no target.</summary>

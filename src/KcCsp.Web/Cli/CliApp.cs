@@ -10,7 +10,7 @@ namespace KcCsp.Web.Cli;
 /// <summary>Command-line verbs of the portal's executable: `dotnet run --project src/KcCsp.Web -- &lt;verb&gt;`.</summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["migrate", "measure", "spc", "narrative", "create-user", "import", "import-population", "import-ward-population", "import-lsoa-lookup", "hotspots"];
+    private static readonly string[] Verbs = ["migrate", "measure", "spc", "narrative", "create-user", "import", "import-population", "import-ward-population", "import-lsoa-lookup", "hotspots", "import-plan", "export-plan"];
 
     /// <summary>Shared with the JSON API (`/api`), so both print the same fields the same way.</summary>
     public static JsonSerializerOptions Json => Features.PortalJson.Options;
@@ -138,6 +138,8 @@ public static class CliApp
         root.Subcommands.Add(ImportCommands.ImportPopulation(() => BuildHost(configure), stdout, stderr));
         root.Subcommands.Add(ImportCommands.ImportWardPopulation(() => BuildHost(configure), stdout, stderr));
         root.Subcommands.Add(ImportCommands.ImportLsoaLookup(() => BuildHost(configure), stdout, stderr));
+        root.Subcommands.Add(PlanFileCommands.ImportPlan(() => BuildHost(configure), stdout, stderr));
+        root.Subcommands.Add(PlanFileCommands.ExportPlan(() => BuildHost(configure), stdout, stderr));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
