@@ -78,7 +78,7 @@ public sealed class PopulationImporter(KcCspDbContext db, ILogger<PopulationImpo
         }, ct);
         logger.LogInformation("Populations loaded from {File}: {Added} added, {Updated} updated", path, added, updated);
         return new PopulationOutcome(true, $"Populations loaded from {Path.GetFileName(path)}: {added} added, {updated} updated ({rows.Select(r => r.Code).Distinct().Count()} boroughs, {rows.Min(r => r.Year)}–{rows.Max(r => r.Year)})."
-            + (passedOver > 0 ? $" {passedOver} local authorities the portal has no area for were passed over." : ""), added, updated);
+            + (passedOver > 0 ? $" {passedOver} local authorities the portal has no area for were passed over: import the plans or police.uk files that cover them first, then load this file again." : ""), added, updated);
     }
 
     /// <summary>A local authority's ONS code: London borough, unitary, non-metropolitan district, metropolitan district, Welsh unitary.</summary>
