@@ -62,7 +62,7 @@ public sealed class AccessibilityTests
         var priorities = await board.Locator("a[href^='/priorities/']").EvaluateAllAsync<string[]>(
             "links => [...new Set(links.map(a => new URL(a.href).pathname))]");
         priorities.Should().HaveCount(7);
-        foreach (var path in new[] { "/", "/?year=2009/10&toMonth=1", "/board-pack/print", "/actions/1", "/my-actions", "/api-tokens" }.Concat(priorities))
+        foreach (var path in new[] { "/", "/?year=2009/10&toMonth=1", "/board-pack/print", "/actions/1", "/my-actions", "/api-tokens", "/plans" }.Concat(priorities))
             violations.AddRange(await ViolationsAsync(board, baseUrl, path));
 
         var analyst = await BrowserTests.NewPageAsync(browser);

@@ -17,10 +17,7 @@ public sealed class PlansController(PlanScope scope) : Controller
     {
         var plan = scope.Choosable.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase));
         if (plan is null) return string.IsNullOrWhiteSpace(code) ? BadRequest("Choose a plan.") : Forbid();
-        Response.Cookies.Append(PlanChoice.Cookie, plan.Code, new CookieOptions
-        {
-            HttpOnly = true, Secure = Request.IsHttps, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365),
-        });
+        PlanChoice.Remember(HttpContext, plan.Code);
         return Redirect("/");
     }
 }

@@ -108,7 +108,11 @@ public sealed class PartnershipIsolationTests : IAsyncLifetime
         var both = await ClientAsync("both@example.org");
         var kcHome = await both.GetStringAsync("/");
         kcHome.Should().Contain("Domestic violence").And.NotContain("Westminster&#x27;s own priority").And.Contain("/plans");
-        (await both.GetStringAsync("/?plan=wm-test")).Should().Contain("Westminster&#x27;s own priority");
+        // A link with ?plan= switches the pages that follow to that plan (its links carry no plan); the picker switches back.
+        var linked = await both.GetAsync("/?plan=wm-test");
+        (await linked.Content.ReadAsStringAsync()).Should().Contain("Westminster&#x27;s own priority");
+        var remembered = linked.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("kccsp-plan=", StringComparison.Ordinal));
+        remembered.Should().StartWith("kccsp-plan=wm-test;");
 
         var token = await Forms.TokenAsync(both, "/plans");
         var chose = await both.PostAsync("/plans/choose", new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("code", "wm-test")]));

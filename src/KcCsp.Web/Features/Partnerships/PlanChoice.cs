@@ -19,6 +19,13 @@ public static class PlanChoice
 
     public static void UsePlanChoice(this WebApplication app) => app.Use(ChooseAsync);
 
+    /// <summary>The picker's cookie: the plan a user's pages show until they choose another.</summary>
+    public static void Remember(HttpContext http, string code) =>
+        http.Response.Cookies.Append(Cookie, code, new CookieOptions
+        {
+            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365),
+        });
+
     private static async Task ChooseAsync(HttpContext http, RequestDelegate next)
     {
         var scope = http.RequestServices.GetRequiredService<PlanScope>();
@@ -30,6 +37,11 @@ public static class PlanChoice
             result = await scope.ChooseAsync(null, userId, everyPlan, http.RequestAborted);
         if (result.Outcome == Outcome.Done)
         {
+            // A page opened with ?plan= switches to that plan, as the picker does: its links (which carry no plan) then
+            // stay in it. Machines' API calls choose per request and get no cookie.
+            if (asked is not null && scope.Current is { } chosen && !People.PeopleSetup.IsMachineEndpoint(http.Request.Path)
+                && http.User.Identity?.IsAuthenticated == true && http.Request.Cookies[Cookie] != chosen.Code)
+                Remember(http, chosen.Code);
             await next(http);
             return;
         }
