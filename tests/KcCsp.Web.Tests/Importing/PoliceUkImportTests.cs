@@ -199,6 +199,12 @@ public sealed class PoliceUkImportTests : IAsyncDisposable
         }
         var response = await client.PostAsync("/imports", Form("2022-07.zip", await File.ReadAllBytesAsync(zip)));
         response.StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Redirect, HttpStatusCode.SeeOther);
+        // The import's page says where the rows went and how each local authority was placed (no lookup loaded: by name).
+        var landed = response.RequestMessage!.RequestUri!.AbsolutePath;
+        landed.Should().MatchRegex(@"^/imports/\d+$", "the upload lands on the import's page");
+        var details = await client.GetStringAsync(landed);
+        details.Should().Contain("data-police-uk").And.MatchRegex(@"data-local-authority=""Leeds""[\s\S]*?<td data-assigned-by>LSOA name</td>")
+            .And.Contain("Drugs");
         using (var scope = factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KcCspDbContext>();
