@@ -42,15 +42,13 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAuditTrail();
-        AssignPlansAsync(CancellationToken.None).GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAuditTrail();
-        await AssignPlansAsync(cancellationToken);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     private void GuardAuditTrail()
@@ -86,18 +84,6 @@ public class KcCspDbContext(DbContextOptions<KcCspDbContext> options) : Identity
 
     /// <summary>The plan in scope, or the first plan when none is chosen: a query of one row.</summary>
     public IQueryable<Plan> ScopedPlan => PlanScopeId is { } id ? Plans.Where(p => p.Id == id) : Plans.OrderBy(p => p.Id).Take(1);
-
-    /// <summary>A measure added without a plan (an analyst's new measure on the measures page) belongs to its priority's
-    /// plan, else the plan in scope, else the first plan.</summary>
-    private async Task AssignPlansAsync(CancellationToken ct)
-    {
-        int? first = null;
-        foreach (var e in ChangeTracker.Entries<Measure>().Where(e => e.State == EntityState.Added && e.Entity.PlanId == 0 && e.Entity.Plan is null).ToList())
-        {
-            e.Entity.PlanId = e.Entity.Priority is { PlanId: > 0 } priority ? priority.PlanId
-                : PlanScopeId ?? (first ??= await Plans.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync(ct));
-        }
-    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

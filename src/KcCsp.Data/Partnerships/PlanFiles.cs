@@ -474,16 +474,10 @@ public sealed class PlanFiles(KcCspDbContext db, UnitOfWork work, TimeProvider c
         return byName;
     }
 
-    /// <summary>The plan as it now stands, as a plan file (unscoped, or scoped to this plan).</summary>
-    public async Task<(string Code, string Text)> ExportAsync(string? code, CancellationToken ct = default)
+    /// <summary>The plan in scope (the command's <c>--plan</c>, else the first plan) as it now stands, as a plan file.</summary>
+    public async Task<(string Code, string Text)> ExportAsync(CancellationToken ct = default)
     {
-        var plan = code is null
-            ? await db.ScopedPlan.Include(p => p.HomeArea).AsNoTracking().SingleOrDefaultAsync(ct)
-            : await db.Plans.Include(p => p.HomeArea).AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, ct);
-        if (plan is null)
-            throw new UnknownPlanException(code ?? "", await db.Plans.OrderBy(p => p.Id).Select(p => p.Code).ToListAsync(ct));
-        if (db.PlanScopeId is { } scoped && scoped != plan.Id)
-            throw new InvalidOperationException($"Exporting plan '{plan.Code}' while scoped to another plan.");
+        var plan = await db.ScopedPlan.Include(p => p.HomeArea).AsNoTracking().SingleAsync(ct);
         return (plan.Code, PlanFileWriter.Write(await DocumentAsync(plan, ct)));
     }
 

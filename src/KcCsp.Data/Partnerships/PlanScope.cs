@@ -55,8 +55,7 @@ public sealed class PlanScope(KcCspDbContext db, PlanDirectory directory)
     /// <summary>The command line's <c>--plan CODE</c>, or the first plan when none is given.</summary>
     public async Task<PlanOption?> ChooseForCommandAsync(string? code, CancellationToken ct = default)
     {
-        var plans = await db.Plans.AsNoTracking().OrderBy(p => p.Id)
-            .Select(p => new PlanOption(p.Id, p.Code, p.Partnership, p.Title, p.Years, p.HomeArea!.Name)).ToListAsync(ct);
+        var plans = (await directory.PlansAsync(ct)).Select(e => e.Plan).ToList();
         Choosable = plans;
         if (plans.Count == 0) return null;
         var chosen = string.IsNullOrWhiteSpace(code)

@@ -127,7 +127,9 @@ public sealed class PlanSettingsService(KcCspDbContext db, UnitOfWork unit)
             if (await db.Measures.AnyAsync(m => m.Code == code, ct)) return Result.Invalid($"There is already a measure with the code '{code}'.");
             var order = await db.Measures.Select(m => (int?)m.SortOrder).MaxAsync(ct) ?? 0;
             // New measures are entered by analysts: crime-extract measures come with category mappings (the importer).
-            measure = new Measure { Code = code, Name = form.Name, Source = MeasureSource.Manual, SortOrder = order + 1 };
+            // An analyst's new measure belongs to the plan they are in.
+            var planId = db.PlanScopeId ?? await db.ScopedPlan.Select(p => p.Id).FirstAsync(ct);
+            measure = new Measure { PlanId = planId, Code = code, Name = form.Name, Source = MeasureSource.Manual, SortOrder = order + 1 };
             db.Measures.Add(measure);
         }
         await unit.RunAsync(who, _ =>

@@ -36,7 +36,10 @@ public sealed record ReportPlan(string Title, string Partnership, string Years, 
 public sealed record ReportArea(int Id, string Name, string? Code, bool InLondonRanking, string? RankedAmong = null)
 {
     /// <summary>The rank column's heading: "London rank", "Rank in Kent Police".</summary>
-    public string RankHeading => RankedAmong is null or "London" ? "London rank" : $"Rank in {RankedAmong}";
+    public string RankHeading => HeadingFor(RankedAmong);
+
+    /// <summary>The rank's heading for whom an area is ranked among (null: London's, as the plan printed it).</summary>
+    public static string HeadingFor(string? rankedAmong) => rankedAmong is null or "London" ? "London rank" : $"Rank in {rankedAmong}";
 
     /// <summary>What the rank's position is among, in words for a page's note.</summary>
     public string RankExplanation => RankedAmong is null or "London"

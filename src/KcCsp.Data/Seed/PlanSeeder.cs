@@ -61,6 +61,8 @@ public sealed class PlanSeeder(KcCspDbContext db, PlanFiles planFiles, ILogger<P
 
     private async Task SeedPlanAsync(CancellationToken ct)
     {
+        // Every start: one look, and the file is read only when the plan is missing or lacks what the file adds.
+        if (await db.Plans.AnyAsync(p => p.Code == SeedPlanCode && (p.ActionsYear != null || p.PublishedSource != ""), ct)) return;
         var bytes = SeedPlanBytes();
         var read = PlanFileReader.Read(SeedPlanFile, bytes);
         if (read.Document is not { } doc) throw new PlanFileException(read.Errors);

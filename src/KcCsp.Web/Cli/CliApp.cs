@@ -125,7 +125,7 @@ public static class CliApp
                 await stdout.WriteLineAsync($"{result.MeasureName}, {result.Area}");
                 await stdout.WriteLineAsync($"  {result.Period.From}..{result.Period.To}: {result.Value?.ToString() ?? "no figure"} ({result.Source ?? "-"})");
                 await stdout.WriteLineAsync($"  {result.PreviousPeriod.From}..{result.PreviousPeriod.To}: {result.Previous?.ToString() ?? "no figure"}");
-                await stdout.WriteLineAsync($"  change {result.ChangeText}; {(result.RankedAmong is null or "London" ? "London rank" : $"rank in {result.RankedAmong}")} {result.LondonRank ?? "-"}; target: {result.StatusIcon} {result.Status} ({result.StatusExplanation})");
+                await stdout.WriteLineAsync($"  change {result.ChangeText}; {Data.Reporting.ReportArea.HeadingFor(result.RankedAmong)} {result.LondonRank ?? "-"}; target: {result.StatusIcon} {result.Status} ({result.StatusExplanation})");
             }
             return 0;
         });

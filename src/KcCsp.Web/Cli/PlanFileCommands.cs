@@ -80,7 +80,7 @@ internal static class PlanFileCommands
             await DatabaseSetup.EnsureReadyAsync(host.Services, ct);
             using var scope = host.Services.CreateScope();
             if (!await CliPlan.ScopeAsync(scope.ServiceProvider, parse, stderr, ct)) return 2;
-            var (code, text) = await scope.ServiceProvider.GetRequiredService<PlanFiles>().ExportAsync(null, ct);
+            var (code, text) = await scope.ServiceProvider.GetRequiredService<PlanFiles>().ExportAsync(ct);
             if (parse.GetValue(output) is { } given)
             {
                 var file = CliApp.ResolvePath(given);

@@ -116,7 +116,7 @@ public sealed class PoliceUkRealFileTests : IAsyncDisposable
                 .And.Contain(v => v.Item1 == "residential-burglary" && v.Item2 == "2022-02");
             // A measure over police.uk's burglary (as a partnership's plan would define one).
             var burglary = await db.CrimeCategories.SingleAsync(c => c.Code == "police-uk-burglary");
-            var measure = new Measure { Code = "police-uk-burglary", Name = "Burglary (police.uk)", Source = MeasureSource.CrimeExtract };
+            var measure = new Measure { PlanId = await db.Plans.Select(p => p.Id).MinAsync(), Code = "police-uk-burglary", Name = "Burglary (police.uk)", Source = MeasureSource.CrimeExtract };
             db.Measures.Add(measure);
             await db.SaveChangesAsync();
             db.MeasureCategories.Add(new MeasureCategory { MeasureId = measure.Id, CategoryId = burglary.Id });

@@ -179,7 +179,7 @@ public sealed class MorningLoadTests : IAsyncLifetime
         var values = await db.MeasureMonthValues.AsNoTracking().Where(v => v.MeasureId == sac.Id).ToListAsync();
         for (var i = 0; i < n; i++)
         {
-            var measure = new Measure { Code = $"extra-count-{i}", Name = $"Extra count {i}", Unit = MeasureUnit.Count, PriorityId = sac.PriorityId, SortOrder = 100 + i };
+            var measure = new Measure { PlanId = sac.PlanId, Code = $"extra-count-{i}", Name = $"Extra count {i}", Unit = MeasureUnit.Count, PriorityId = sac.PriorityId, SortOrder = 100 + i };
             db.Measures.Add(measure);
             await db.SaveChangesAsync();
             db.MeasureMonthValues.AddRange(values.Select(v => new MeasureMonthValue { MeasureId = measure.Id, AreaId = v.AreaId, Month = v.Month, Value = v.Value + i, ImportId = v.ImportId }));

@@ -95,7 +95,7 @@ public sealed class QueryCountTests : IAsyncLifetime
         {
             db.Measures.Add(new Measure
             {
-                Code = $"extra-rate-{i}", Name = $"Extra rate {i}", Unit = MeasureUnit.RatePer1000, PriorityId = sac.PriorityId, SortOrder = 100 + i,
+                PlanId = sac.PlanId, Code = $"extra-rate-{i}", Name = $"Extra rate {i}", Unit = MeasureUnit.RatePer1000, PriorityId = sac.PriorityId, SortOrder = 100 + i,
                 RateOfMeasureId = sac.Id,
             });
         }

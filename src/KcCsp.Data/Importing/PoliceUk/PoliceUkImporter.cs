@@ -71,6 +71,10 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
         public readonly HashSet<string> AssignedBy = [];
         /// <summary>The force of most of its rows.</summary>
         public string Force = "";
+        /// <summary>Its rows per force, as the places were read (a few LSOAs at a force's edge carry the neighbour's).</summary>
+        public readonly Dictionary<string, long> ForceRows = [];
+        /// <summary>The first place read in it, which a problem with the authority names.</summary>
+        public int FirstPlace = -1;
         public long Rows;
         public int Lsoas;
         public Area? Area;
@@ -183,6 +187,8 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
             authority.AssignedBy.Add(by);
             authority.Rows += p.Rows;
             authority.Lsoas++;
+            authority.ForceRows[p.Force] = authority.ForceRows.GetValueOrDefault(p.Force) + p.Rows;
+            if (authority.FirstPlace < 0) authority.FirstPlace = i;
             authorityOf[i] = authority;
         }
         if (problems.Count > 0) return null;
@@ -190,7 +196,7 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
         // Which authorities are the file's own (see OwnShare), and their areas.
         // The force of an authority is that of most of its rows.
         foreach (var a in authorities.Values)
-            a.Force = read.Places.Select((p, i) => (p, i)).Where(x => authorityOf[x.i] == a).GroupBy(x => x.p.Force).OrderByDescending(g => g.Sum(x => x.p.Rows)).First().Key;
+            a.Force = a.ForceRows.MaxBy(f => f.Value).Key;
         var largest = authorities.Values.GroupBy(a => a.Force, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Max(a => a.Rows), StringComparer.OrdinalIgnoreCase);
         var newAreas = new List<Area>();
         foreach (var a in authorities.Values)
@@ -199,7 +205,7 @@ public sealed partial class PoliceUkImporter(KcCspDbContext db, IBulkWriter writ
             var found = (a.Code is not null ? byCode.GetValueOrDefault(a.Code) : null) ?? byKey.GetValueOrDefault(AreaNames.Key(a.Name));
             if (found is { Kind: not AreaKind.Borough })
             {
-                var first = read.Places.First(p => authorityOf[read.Places.IndexOf(p)] == a);
+                var first = read.Places[a.FirstPlace];
                 Problem(first, $"The LSOA {first.LsoaCode} lies in {a.Name}, which the portal has as a {found.Kind switch { AreaKind.Region => "region", _ => "pseudo-area" }}, not a local authority.");
                 continue;
             }

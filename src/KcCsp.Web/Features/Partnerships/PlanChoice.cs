@@ -28,6 +28,12 @@ public static class PlanChoice
 
     private static async Task ChooseAsync(HttpContext http, RequestDelegate next)
     {
+        // Health probes read no plan (liveness must not depend on the database at all).
+        if (http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http);
+            return;
+        }
         var scope = http.RequestServices.GetRequiredService<PlanScope>();
         var userId = http.User.Identity?.IsAuthenticated == true ? http.User.FindFirstValue(ClaimTypes.NameIdentifier) : null;
         var everyPlan = http.User.IsInRole(Roles.Admin);
